@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from core import audit
+from core.models import AuditEntry, OutgoingEmail, User
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every change made in the admin is written to the audit log, with the fields changed."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = {field: form.cleaned_data.get(field) for field in form.changed_data}
+        action = "updated" if change else "created"
+        audit.record(request.user, f"admin.{obj._meta.label_lower}.{action}", obj, changed)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit.record(request.user, f"admin.{obj._meta.label_lower}.created", obj)
+        for obj, fields in formset.changed_objects:
+            audit.record(request.user, f"admin.{obj._meta.label_lower}.updated", obj, {"fields": fields})
+        for obj in formset.deleted_objects:
+            audit.record(request.user, f"admin.{obj._meta.label_lower}.deleted", obj)
+
+    def delete_model(self, request, obj):
+        audit.record(request.user, f"admin.{obj._meta.label_lower}.deleted", obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(request.user, f"admin.{obj._meta.label_lower}.deleted", obj)
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(User)
+class CoraceUserAdmin(AuditedAdmin, UserAdmin):
+    list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
+    list_filter = ("role", "is_active", "is_superuser")
+    fieldsets = UserAdmin.fieldsets + ((_("Role"), {"fields": ("role",)}),)
+    add_fieldsets = UserAdmin.add_fieldsets + ((_("Role"), {"fields": ("role", "email")}),)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("action", "object_repr", "actor__username")
+    date_hierarchy = "at"
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "key", "subject", "sent_at")
+    list_filter = ("kind",)
+    search_fields = ("subject", "key")

@@ -1,0 +1,47 @@
+"""E-mails sent once: recorded under a unique (kind, key), delivered by a task after commit."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.models import OutgoingEmail
+
+
+def queue_email(*, kind: str, key: str, to: list[str], template: str, context: dict) -> OutgoingEmail | None:
+    """Record an e-mail rendered from `template` (.subject.txt, .txt, .html) and queue its sending.
+
+    Returns None when an e-mail of this kind and key exists already: it is never sent twice.
+    """
+    from core.tasks import send_email
+
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return None
+    subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                kind=kind, key=key, to=recipients, subject=subject,
+                body_text=render_to_string(f"{template}.txt", context),
+                body_html=render_to_string(f"{template}.html", context),
+            )
+    except IntegrityError:
+        return None
+    send_email.delay_on_commit(email.pk)
+    return email
+
+
+@transaction.atomic
+def deliver(email_id: int) -> bool:
+    """Send the recorded e-mail unless it was sent already; True when this call sent it."""
+    email = OutgoingEmail.objects.select_for_update().filter(pk=email_id, sent_at__isnull=True).first()
+    if email is None:
+        return False
+    message = EmailMultiAlternatives(email.subject, email.body_text, to=email.to)
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    message.send()
+    email.sent_at = timezone.now()
+    email.save(update_fields=["sent_at"])
+    return True

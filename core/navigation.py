@@ -1,0 +1,31 @@
+"""The navigation each role sees: what this person does here, nothing else."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+def links_for(user) -> list[Link]:
+    if not user.is_authenticated:
+        return []
+    links = [Link(_("Home"), reverse("home"))]
+    if user.role == Role.MEMBER_HR and hasattr(user, "member"):
+        organisation_id = user.member.organisation_id
+        links += [
+            Link(_("My organisation"), reverse("adherents:organisation", args=[organisation_id])),
+            Link(_("Employees"), reverse("adherents:employees", args=[organisation_id])),
+        ]
+    if user.is_coorace_staff:
+        links.append(Link(_("Member organisations"), reverse("adherents:organisations")))
+    if user.is_superuser or user.role == Role.ADMIN:
+        links += [Link(_("Audit log"), reverse("audit_log")), Link(_("Administration"), reverse("admin:index"))]
+    return links

@@ -1,0 +1,87 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from adherents.employee_import import template_csv
+from adherents.models import Employee
+from core.models import OutgoingEmail
+from tests.factories import EmployeeFactory
+
+HEADER = "nom;prenom;population;contrat;poste;email;mobile;besoin_adaptation\n"
+
+
+def upload(client, organisation, content: bytes, name="salaries.csv"):
+    url = reverse("adherents:employee_import", args=[organisation.pk])
+    return client.post(url, {"file": SimpleUploadedFile(name, content, content_type="text/csv")})
+
+
+@pytest.mark.django_db
+class TestEmployeeImport:
+    def test_a_good_file_imports_every_row_and_sends_one_summary(
+        self, hr_client, organisation, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        content = (HEADER + "Diallo;Aminata;insertion;CDDI;Agente;aminata@example.org;0612345678;\n"
+                   "Durand;Paul;Permanent;cdi;Encadrant;;;Supports en gros caractères\n").encode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = upload(hr_client, organisation, content)
+        assert response.status_code == 302
+        assert set(Employee.objects.values_list("last_name", "contract_type")) == {("Diallo", "CDDI"), ("Durand", "CDI")}
+        assert OutgoingEmail.objects.get(kind="employee_import").sent_at is not None
+        assert len(mailoutbox) == 1 and "2 salariés importés" in mailoutbox[0].subject
+
+    def test_any_bad_row_imports_nothing_and_every_bad_row_is_listed(self, hr_client, organisation):
+        content = (HEADER + "Diallo;Aminata;insertion;CDDI;;a@example.org;;\n"
+                   ";Paul;permanent;CDI;;;;\n"                       # line 3: no last name
+                   "Durand;Luc;permanent;CDDI;;;;\n"                  # line 4: contract does not fit
+                   "Ba;Awa;insertion;CDDI;;a@example.org;;\n"         # line 5: e-mail already on line 2
+                   "Ba;Ali;martien;CDDI;;;06;\n").encode()             # line 6: population and mobile
+        response = upload(hr_client, organisation, content)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert not Employee.objects.exists()
+        for line in ("Ligne 3 :", "Ligne 4 :", "Ligne 5 :", "Ligne 6 :"):
+            assert line in page, line
+        assert "Ligne 2 :" not in page
+        assert "figure déjà ligne 2" in page
+
+    def test_windows_excel_file_with_accents_is_read(self, hr_client, organisation):
+        content = (HEADER.replace("prenom", "Prénom") + "Lefèvre;Hélène;insertion;CDDI;;;;\n").encode("cp1252")
+        assert upload(hr_client, organisation, content).status_code == 302
+        assert Employee.objects.get().first_name == "Hélène"
+
+    def test_comma_separated_file_with_bom_is_read(self, hr_client, organisation):
+        content = "\ufeffnom,prenom,population,contrat\nBa,Awa,insertion,CDDI\n".encode()
+        assert upload(hr_client, organisation, content).status_code == 302
+        assert Employee.objects.count() == 1
+
+    @pytest.mark.parametrize("content, message", [
+        (b"", "est vide"),
+        (b"  \n\n", "Le fichier est vide."),
+        (b"nom;prenom\nBa;Awa\n", "Colonnes manquantes : population, contrat."),
+        (b"nom;prenom;population;contrat;salaire\n", "Colonnes inconnues : salaire."),
+        (HEADER.encode(), "aucun salarié"),
+        (b"\x00\x01\x02PK\x03\x04" * 100, "pas un fichier texte CSV"),
+        (b"x" * (3 * 1024 * 1024), "dépasse 2 Mo"),
+        (b"nom;prenom;population;contrat\n\x81\x8d\x8f;x;y;z\n", "encodage du fichier"),
+    ])
+    def test_malformed_files_get_a_clear_french_message_and_save_nothing(self, hr_client, organisation, content, message):
+        response = upload(hr_client, organisation, content)
+        assert message in response.content.decode()
+        assert not Employee.objects.exists()
+
+    def test_ten_megabytes_of_junk_is_refused(self, hr_client, organisation):
+        response = upload(hr_client, organisation, b"junk;" * (2 * 1024 * 1024))
+        assert "dépasse 2 Mo" in response.content.decode()
+        assert not Employee.objects.exists()
+
+    def test_an_email_already_used_in_the_organisation_is_a_bad_row(self, hr_client, organisation):
+        EmployeeFactory(organisation=organisation, email="taken@example.org")
+        response = upload(hr_client, organisation, (HEADER + "Ba;Awa;insertion;CDDI;;taken@example.org;;\n").encode())
+        assert "Ligne 2 :" in response.content.decode()
+        assert Employee.objects.count() == 1
+
+    def test_the_downloadable_template_imports_as_is(self, hr_client, organisation):
+        response = hr_client.get(reverse("adherents:employee_import_template", args=[organisation.pk]))
+        assert response.content.decode("utf-8") == template_csv()
+        assert upload(hr_client, organisation, response.content).status_code == 302
+        assert Employee.objects.get().last_name == "Martin"
