@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from adherents.models import Delegation, Employee, MemberUser, Membership, Organisation
+from adherents.models import Delegation, Employee, Membership, MemberUser, Organisation
 from core.admin import AuditedAdmin
 
 

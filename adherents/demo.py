@@ -8,8 +8,16 @@ from django.utils import timezone
 
 from adherents.identifiers import with_check_digit
 from adherents.models import (
-    ContractType, Delegation, Employee, HeadcountBand, MemberUser, Membership, Opco, Organisation,
-    OrganisationKind, Population,
+    ContractType,
+    Delegation,
+    Employee,
+    HeadcountBand,
+    Membership,
+    MemberUser,
+    Opco,
+    Organisation,
+    OrganisationKind,
+    Population,
 )
 from adherents.services import create_member_user
 
@@ -193,10 +201,10 @@ def seed_member_users(organisations: list[Organisation], password: str) -> None:
 
 
 @transaction.atomic
-def seed(*, scale: str, rng: random.Random, password: str, progress) -> dict:
+def seed(*, scale: str, rng: random.Random, password: str, progress) -> str:
     chosen = SCALES[scale]
     organisations = seed_organisations(chosen, rng)
     seed_memberships(organisations, rng)
     employees = seed_employees(organisations, chosen, rng, progress)
     seed_member_users(organisations, password)
-    return {"organisations": len(organisations), "employees_created": employees}
+    return f"{len(organisations)} adhérents, {employees} salariés créés"

@@ -2,7 +2,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from adherents.models import ContractType, Delegation, Employee, HeadcountBand, Organisation, OrganisationKind, Population
+from adherents.models import (
+    ContractType,
+    Delegation,
+    Employee,
+    HeadcountBand,
+    Organisation,
+    OrganisationKind,
+    Population,
+)
 
 
 def search_words(queryset, fields: tuple[str, ...], value: str):

@@ -219,8 +219,16 @@ class Employee(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
-    def full_name(self) -> str:
-        return f"{self.last_name.upper()} {self.first_name}"
+    def population_label(self) -> str:
+        return str(Population(self.population).label)
+
+    @property
+    def mobile_display(self) -> str:
+        """'+33612345678' shown as '06 12 34 56 78'; other numbers as stored."""
+        if self.mobile.startswith("+33") and len(self.mobile) == 12:
+            digits = "0" + self.mobile[3:]
+            return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+        return self.mobile
 
 
 class MemberUser(models.Model):

@@ -80,6 +80,12 @@ class EmployeeListView(OrganisationMixin, FilteredTableView):
     def get_queryset(self):
         return Employee.objects.active().filter(organisation=self.organisation)
 
+    def get_table_kwargs(self):
+        return {
+            "organisation_id": self.organisation.pk,
+            "may_edit": may_edit_employees(self.request.user, self.organisation),
+        }
+
     def get_export_filename(self, export_format):
         return f"salaries-{self.organisation.siren}-{timezone.localdate():%Y%m%d}.{export_format}"
 

@@ -159,8 +159,7 @@ if not DEBUG and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
-DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover align-middle"}
+DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
 # Employee CSV import limits: a larger file is refused with a message, never parsed.
 EMPLOYEE_IMPORT_MAX_BYTES = 2 * 1024 * 1024

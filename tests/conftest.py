@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from core.roles import Role
-from tests.factories import MemberUserFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, MemberUserFactory, OrganisationFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -3,8 +3,16 @@ from django.utils import timezone
 
 from adherents.identifiers import with_check_digit
 from adherents.models import (
-    ContractType, Delegation, Employee, HeadcountBand, MemberUser, Membership, Opco, Organisation,
-    OrganisationKind, Population,
+    ContractType,
+    Delegation,
+    Employee,
+    HeadcountBand,
+    Membership,
+    MemberUser,
+    Opco,
+    Organisation,
+    OrganisationKind,
+    Population,
 )
 from core.models import User
 from core.roles import Role

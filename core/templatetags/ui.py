@@ -1,10 +1,28 @@
 from decimal import Decimal
+from html import escape
 
 from django import forms, template
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 THOUSANDS = "\u202f"  # narrow no-break space, as French typography wants
 NBSP = "\u00a0"
+
+
+def fast_select(field, attrs: dict) -> str:
+    """A single <select> built in Python: Django renders each <option> through a template, which
+    costs milliseconds on every list page's filter form."""
+    selected = "" if field.value() is None else str(field.value())
+    options = "".join(
+        f'<option value="{escape(str(value))}"{" selected" if str(value) == selected else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in field.field.choices
+    )
+    attrs = {"name": field.html_name, "id": field.auto_id, **attrs}
+    if field.field.required:
+        attrs["required"] = True
+    return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # noqa: S308 -- values escaped above
 
 
 @register.filter
@@ -23,6 +41,8 @@ def widget(field):
         attrs["aria-describedby"] = f"{field.auto_id}_errors"
     elif field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
+    if type(input_widget) is forms.Select:
+        return fast_select(field, attrs)
     return field.as_widget(attrs=attrs)
 
 

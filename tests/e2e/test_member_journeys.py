@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import EmployeeFactory, MemberUserFactory, MembershipFactory, OrganisationFactory
+from tests.factories import EmployeeFactory, MembershipFactory, MemberUserFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,7 +26,7 @@ def test_member_hr_logs_in_and_sees_its_organisation_home_in_french(login, two_m
     expect(page.get_by_role("link", name="Tremplin Rennes")).to_be_visible()
     expect(page.get_by_text("À jour de cotisation")).to_be_visible()
     page.get_by_role("link", name="Voir et mettre à jour mes salariés").click()
-    expect(page.get_by_role("cell", name="Diallo")).to_be_visible()
+    expect(page.get_by_role("cell", name="Diallo", exact=True)).to_be_visible()
 
 
 def test_another_member_cannot_open_the_first_organisation_employee_page(login, live_server, two_members):

@@ -1,12 +1,13 @@
 """Idempotent demo data: run it twice, get the same data once."""
 
+import importlib
 import random
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from adherents import demo as network_demo
 from core.models import User
 from core.roles import Role
 from core.services import create_user
@@ -40,8 +41,16 @@ class Command(BaseCommand):
         def progress(items):
             return tqdm(items, desc="Salariés", unit=" adhérents", disable=options["verbosity"] == 0)
 
-        summary = network_demo.seed(scale=scale, rng=rng, password=PASSWORD, progress=progress)
+        # Each app may have a `demo` module; apps are seeded in INSTALLED_APPS order (their dependency order).
+        for app in apps.get_app_configs():
+            try:
+                demo = importlib.import_module(f"{app.name}.demo")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{app.name}.demo":
+                    raise
+                continue
+            summary = demo.seed(scale=scale, rng=rng, password=PASSWORD, progress=progress)
+            self.stdout.write(f"  {app.verbose_name} : {summary}")
         self.stdout.write(self.style.SUCCESS(
-            f"Données de démonstration prêtes ({scale}) : {summary['organisations']} adhérents, "
-            f"{summary['employees_created']} salariés créés, en {time.monotonic() - started:.1f} s."
+            f"Données de démonstration prêtes ({scale}), en {time.monotonic() - started:.1f} s."
         ))
