@@ -10,6 +10,9 @@ urlpatterns = [
     path("journal/", core_views.AuditLogView.as_view(), name="audit_log"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("adherents/", include("adherents.urls")),
+    path("catalogue/", include("catalogue.urls")),
+    path("formation/", include("formation.urls")),
+    path("fonds/", include("mutualisation.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
 ]
