@@ -15,8 +15,19 @@ def record(actor, action: str, obj: models.Model | None = None, data: dict[str, 
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:255] if obj is not None else "",
-        data=data or {},
+        data={key: plain(value) for key, value in (data or {}).items()},
     )
+
+
+def plain(value: Any) -> Any:
+    """A value the JSON column can hold: related objects by their label, files by their name."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return [plain(item) for item in value]
+    if hasattr(value, "read") and hasattr(value, "name"):
+        return value.name
+    return value
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Course
+
+
+class LinesField(forms.CharField):
+    """A list of strings typed one per line; blank lines are dropped."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        return [line.strip() for line in (super().to_python(value) or "").splitlines() if line.strip()]
+
+
+class CodeNormalisingMixin:
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+
+class CourseForm(CodeNormalisingMixin, forms.ModelForm):
+    """A course's public information as training staff type it."""
+
+    objectives = LinesField(label=_("Objectives"), help_text=Course._meta.get_field("objectives").help_text)
+
+    class Meta:
+        model = Course
+        fields = [
+            "code", "title", "themes", "audience", "modality", "duration_hours", "duration_days",
+            "objectives", "programme", "prerequisites", "teaching_methods", "evaluation_method",
+            "accessibility", "access_delay", "contact_name", "contact_email", "nsf_code", "certification_code",
+            "member_price", "public_price", "intra_price_per_day",
+        ]
+        widgets = {
+            "themes": forms.SelectMultiple(attrs={"size": 8}),
+            "programme": forms.Textarea(attrs={"rows": 8}),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in (
+                "prerequisites", "teaching_methods", "evaluation_method", "accessibility",
+            )},
+        }
+
+    # Sections of the form page, in order.
+    SECTIONS = (
+        (_("Identification"), ("code", "title", "themes", "audience", "nsf_code", "certification_code")),
+        (_("Content"), ("objectives", "programme", "prerequisites", "teaching_methods", "evaluation_method")),
+        (_("Organisation"), ("modality", "duration_hours", "duration_days", "access_delay", "accessibility",
+                             "contact_name", "contact_email")),
+        (_("Prices"), ("member_price", "public_price", "intra_price_per_day")),
+    )
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean_nsf_code(self) -> str:
+        return self.cleaned_data["nsf_code"].strip().lower()
+
+    def clean_certification_code(self) -> str:
+        return "".join(self.cleaned_data["certification_code"].split()).upper()
+
+
+class CourseDuplicateForm(CodeNormalisingMixin, forms.ModelForm):
+    """The new code and title of a copy; everything else is copied."""
+
+    class Meta:
+        model = Course
+        fields = ["code", "title"]

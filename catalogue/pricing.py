@@ -1,0 +1,79 @@
+"""The pricing rule, in one place: member rates for members in good standing on the day, public rates otherwise.
+
+`Course.price_for(organisation, on=date)` is the entry point for anyone who charges a price (the
+sessions app freezes it on each enrolment). `rates_for(user, on=date)` tells a page which rate a
+visitor sees, and why.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from adherents.models import Membership, Organisation
+from core.roles import Role
+
+
+class PriceBasis(models.TextChoices):
+    MEMBER = "member", _("member rate")
+    PUBLIC = "public", _("public rate")
+
+
+@dataclass(frozen=True)
+class Price:
+    """A price per trainee and the rate it was taken from (to be frozen on an enrolment)."""
+
+    amount: Decimal
+    basis: PriceBasis
+
+
+def basis_for(organisation: Organisation | None, *, on: datetime.date) -> PriceBasis:
+    """Member rate when the organisation is in good standing on that date (its membership for the
+    year is active); public rate for everyone else."""
+    if organisation is not None and organisation.is_in_good_standing(on):
+        return PriceBasis.MEMBER
+    return PriceBasis.PUBLIC
+
+
+class Audience(models.TextChoices):
+    """Who is looking at prices, which decides what a catalogue page shows first."""
+
+    PUBLIC = "public"  # anonymous visitors and users outside the network
+    MEMBER = "member"  # HR of a member in good standing: member rate first, with the saving
+    LAPSED = "lapsed"  # HR of a member not in good standing: public rate, and why
+    STAFF = "staff"  # COORACE staff: both rates
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The rates a visitor sees on the catalogue, decided once per page."""
+
+    audience: Audience
+    year: int
+    organisation: Organisation | None = None
+    membership: Membership | None = None
+
+    @property
+    def basis(self) -> PriceBasis:
+        return PriceBasis.MEMBER if self.audience == Audience.MEMBER else PriceBasis.PUBLIC
+
+    @property
+    def price_field(self) -> str:
+        return f"{self.basis}_price"
+
+
+def rates_for(user, *, on: datetime.date) -> Rates:
+    """Which rates this visitor sees today. One query for a member HR user, two when lapsed (the reason)."""
+    if not user.is_authenticated:
+        return Rates(Audience.PUBLIC, on.year)
+    if user.is_coorace_staff:
+        return Rates(Audience.STAFF, on.year)
+    member = getattr(user, "member", None) if user.role == Role.MEMBER_HR else None
+    if member is None:
+        return Rates(Audience.PUBLIC, on.year)
+    organisation = member.organisation
+    if basis_for(organisation, on=on) == PriceBasis.MEMBER:
+        return Rates(Audience.MEMBER, on.year, organisation)
+    return Rates(Audience.LAPSED, on.year, organisation, organisation.membership_for(on.year))

@@ -1,0 +1,21 @@
+"""Accent- and case-insensitive text search: 'securite' finds « Sécurité »."""
+
+import unicodedata
+
+MAX_WORDS = 8
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
+
+
+def search_document(*, code: str, title: str, objectives: list[str]) -> str:
+    """What the catalogue's text search looks into: code, title and objectives."""
+    return normalise(" ".join([code, title, *objectives]))
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query, normalised like the documents; a few at most."""
+    return normalise(query).split()[:MAX_WORDS]

@@ -1,0 +1,98 @@
+"""Every change to the catalogue: one function per business action, each in the audit log."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.text import slugify
+
+from catalogue.access import may_edit_catalogue
+from catalogue.models import Course
+from catalogue.search import search_document
+from core import audit
+
+COURSE_FIELDS = (
+    "code", "title", "objectives", "programme", "prerequisites", "audience", "duration_hours", "duration_days",
+    "modality", "teaching_methods", "evaluation_method", "accessibility", "access_delay", "contact_name",
+    "contact_email", "nsf_code", "certification_code", "member_price", "public_price", "intra_price_per_day",
+)
+
+
+def _require_editor(by) -> None:
+    if not may_edit_catalogue(by):
+        raise PermissionDenied
+
+
+def _derive(course: Course) -> None:
+    """The slug and search text follow the code and title; the code keeps the slug unique."""
+    course.slug = "-".join(part for part in (slugify(course.title)[:200], course.code.lower()) if part)
+    course.search_text = search_document(code=course.code, title=course.title, objectives=course.objectives)
+
+
+def _snapshot(course: Course) -> dict:
+    data = {field: getattr(course, field) for field in COURSE_FIELDS}
+    data["themes"] = sorted(course.themes.values_list("slug", flat=True))
+    data["published"] = course.published
+    return data
+
+
+@transaction.atomic
+def create_course(*, data: dict, by) -> Course:
+    """Add a course, unpublished, from data already cleaned by CourseForm (with its `themes`)."""
+    _require_editor(by)
+    course = Course(**{field: data[field] for field in COURSE_FIELDS})
+    _derive(course)
+    course.save()
+    course.themes.set(data["themes"])
+    audit.record(by, "catalogue.course.created", course, _snapshot(course))
+    return course
+
+
+@transaction.atomic
+def update_course(*, course_id: int, data: dict, by) -> Course:
+    """Change a course's public information; the audit log keeps the old and new values."""
+    _require_editor(by)
+    course = Course.objects.select_for_update().get(pk=course_id)
+    before = _snapshot(course)
+    for field in COURSE_FIELDS:
+        setattr(course, field, data[field])
+    _derive(course)
+    course.save()
+    course.themes.set(data["themes"])
+    diff = audit.changes(before, _snapshot(course))
+    if diff:
+        audit.record(by, "catalogue.course.updated", course, diff)
+    return course
+
+
+@transaction.atomic
+def duplicate_course(*, course_id: int, code: str, title: str, by) -> Course:
+    """Copy a course under a new code and title, unpublished, to be adapted before publishing."""
+    _require_editor(by)
+    source = Course.objects.get(pk=course_id)
+    course = Course(**{field: getattr(source, field) for field in COURSE_FIELDS} | {"code": code, "title": title})
+    _derive(course)
+    course.save()
+    course.themes.set(source.themes.all())
+    audit.record(by, "catalogue.course.duplicated", course, {"from": source.code} | _snapshot(course))
+    return course
+
+
+def _set_published(course_id: int, published: bool, by) -> Course:
+    _require_editor(by)
+    course = Course.objects.select_for_update().get(pk=course_id)
+    if course.published != published:
+        course.published = published
+        course.save(update_fields=["published", "updated_at"])
+        audit.record(by, f"catalogue.course.{'published' if published else 'unpublished'}", course)
+    return course
+
+
+@transaction.atomic
+def publish_course(*, course_id: int, by) -> Course:
+    """Show the course in the public catalogue."""
+    return _set_published(course_id, True, by)
+
+
+@transaction.atomic
+def unpublish_course(*, course_id: int, by) -> Course:
+    """Take the course out of the public catalogue; its page and history stay for training staff."""
+    return _set_published(course_id, False, by)

@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+from adherents import services
+from core.models import AuditEntry
+from tests.factories import EmployeeFactory
+
+
+@pytest.mark.django_db
+class TestAuditLog:
+    def test_services_record_who_did_what_to_which_object(self, hr_user, organisation):
+        employee = EmployeeFactory(organisation=organisation)
+        services.archive_employee(employee_id=employee.pk, by=hr_user)
+        entry = AuditEntry.objects.get(action="adherents.employee.archived")
+        assert (entry.actor, entry.object_type, entry.object_id) == (hr_user, "adherents.employee", str(employee.pk))
+        assert entry.at is not None
+
+    def test_only_administrators_read_it(self, client, hr_user, staff_user, admin_user):
+        url = reverse("audit_log")
+        for user, status in ((hr_user, 403), (staff_user, 403), (admin_user, 200)):
+            client.force_login(user)
+            assert client.get(url).status_code == status, user.role
+
+    def test_filters_and_export(self, client, admin_user, hr_user, organisation):
+        employee = EmployeeFactory(organisation=organisation)
+        services.archive_employee(employee_id=employee.pk, by=hr_user)
+        client.force_login(admin_user)
+        page = client.get(reverse("audit_log"), {"action": "archived"}).content.decode()
+        assert "adherents.employee.archived" in page
+        assert "adherents.employee.archived" not in client.get(reverse("audit_log"), {"action": "zzz"}).content.decode()
+        export = client.get(reverse("audit_log"), {"_export": "csv"}).content.decode("utf-8-sig")
+        assert "adherents.employee.archived" in export
+
+    def test_admin_changes_are_audited(self, client, admin_user, organisation):
+        client.force_login(admin_user)
+        url = reverse("admin:adherents_organisation_change", args=[organisation.pk])
+        form = client.get(url).context["adminform"].form
+        data = {k: v for k, v in form.initial.items() if v is not None}
+        data.update({
+            "legal_name": "Nouveau nom", "delegation": organisation.delegation_id,
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+        })
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        entry = AuditEntry.objects.get(action="admin.adherents.organisation.updated")
+        assert entry.data["legal_name"] == "Nouveau nom"

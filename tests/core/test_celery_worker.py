@@ -1,0 +1,88 @@
+"""A real Redis broker and a real Celery worker process run a task end to end."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from email import parser as email_parser
+from email import policy as email_policy
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from adherents import services
+from core.models import OutgoingEmail
+from tests.conftest import require
+from tests.pgcluster import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.celery, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def redis_url():
+    binary = shutil.which("redis-server")
+    require(binary is not None, "redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def worker(redis_url, tmp_path):
+    """A Celery worker on the test database, sending e-mail to files in tmp_path."""
+    database = connection.settings_dict
+    env = os.environ | {
+        "CELERY_BROKER_URL": redis_url,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(tmp_path),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    from config.celery import app
+
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    try:
+        yield tmp_path
+    finally:
+        app.conf.update(broker_url="", task_always_eager=True)
+        app.pool.force_close_all()
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+        print(output)
+
+
+def test_an_import_summary_is_sent_by_the_worker(worker, hr_user, organisation):
+    raw = b"nom;prenom;population;contrat\nDiallo;Aminata;insertion;CDDI\n"
+    services.import_employees(organisation=organisation, raw=raw, filename="salaries.csv", by=hr_user)
+    email = OutgoingEmail.objects.get(kind="employee_import")
+    deadline = time.monotonic() + 60
+    while email.sent_at is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        email.refresh_from_db()
+    assert email.sent_at is not None, "the worker did not send the e-mail within 60 s"
+    files = list(worker.iterdir())
+    assert len(files) == 1
+    message = email_parser.BytesParser(policy=email_policy.default).parsebytes(files[0].read_bytes())
+    assert "1 salarié importé" in message["Subject"]
+    assert organisation.contact_email in message["To"]

@@ -1,0 +1,37 @@
+import pytest
+
+from core import emails
+from core.models import OutgoingEmail
+from core.tasks import send_email
+
+
+@pytest.fixture
+def queued(db, organisation, hr_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email = emails.queue_email(
+            kind="employee_import", key="42", to=["rh@example.org", "", "rh@example.org"],
+            template="emails/employee_import",
+            context={"organisation": organisation, "count": 3, "filename": "f.csv", "user": hr_user},
+        )
+    assert len(callbacks) == 1
+    return email
+
+
+def test_an_email_is_recorded_once_per_kind_and_key(queued, organisation, hr_user):
+    assert queued.to == ["rh@example.org"]
+    assert "3 salariés importés" in queued.subject
+    again = emails.queue_email(
+        kind="employee_import", key="42", to=["other@example.org"], template="emails/employee_import",
+        context={"organisation": organisation, "count": 3, "filename": "f.csv", "user": hr_user},
+    )
+    assert again is None
+    assert OutgoingEmail.objects.count() == 1
+
+
+def test_the_sending_task_run_twice_sends_one_message(queued, mailoutbox):
+    assert send_email(queued.pk) is True
+    assert send_email(queued.pk) is False
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].alternatives[0][1] == "text/html"
+    queued.refresh_from_db()
+    assert queued.sent_at is not None

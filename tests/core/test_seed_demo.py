@@ -1,0 +1,40 @@
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from adherents.identifiers import is_valid_siret
+from adherents.models import Delegation, Employee, MemberUser, Membership, Organisation
+from core.models import User
+from core.roles import Role
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_realistic():
+    call_command("seed_demo", verbosity=0)
+    counts = (Organisation.objects.count(), Employee.objects.count(), Membership.objects.count(), User.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (Organisation.objects.count(), Employee.objects.count(), Membership.objects.count(),
+            User.objects.count()) == counts
+
+    assert Delegation.objects.count() == 17
+    organisations = list(Organisation.objects.all())
+    assert len(organisations) == 60
+    kinds = Counter(organisation.kind for organisation in organisations)
+    assert kinds == {"AI": 36, "ACI": 8, "ETTI": 6, "OSP": 5, "EI": 3, "OTHER": 2}
+    assert all(is_valid_siret(organisation.siret) for organisation in organisations)
+    assert Membership.objects.filter(status=Membership.Status.LAPSED).exists()
+    assert set(Employee.objects.values_list("population", flat=True)) == {"insertion", "permanent"}
+
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles == {
+        "admin": Role.ADMIN, "formation": Role.TRAINING, "formateur": Role.TRAINER, "finance": Role.FINANCE,
+        "adherent": Role.MEMBER_HR, "adherent2": Role.MEMBER_HR,
+    }
+    assert all(user.check_password("demo") for user in User.objects.all())
+    hr_organisations = set(MemberUser.objects.values_list("organisation", flat=True))
+    assert len(hr_organisations) == 2
+    today = timezone.localdate()
+    assert all(Organisation.objects.get(pk=pk).is_in_good_standing(today)
+               for pk in hr_organisations)
