@@ -1,0 +1,20 @@
+"""The e-mails of the enrolment lifecycle: each sent once per enrolment and kind, whatever retries happen."""
+
+from core.emails import queue_email
+from formation.models import Enrolment
+
+KINDS = ("enrolment_confirmed", "enrolment_waitlisted", "waitlist_promoted", "session_cancelled")
+
+
+def send_enrolment_notice(*, kind: str, enrolment_id: int) -> None:
+    """Render and queue the `kind` e-mail of an enrolment to the member's HR contact and the employee."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    enrolment = Enrolment.objects.select_related(
+        "session__course", "session__venue", "employee", "organisation"
+    ).get(pk=enrolment_id)
+    queue_email(
+        kind=kind, key=str(enrolment.pk), to=[enrolment.organisation.contact_email, enrolment.employee.email],
+        template=f"emails/{kind}",
+        context={"enrolment": enrolment, "session": enrolment.session, "slots": list(enrolment.session.slots.all())},
+    )
