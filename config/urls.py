@@ -13,6 +13,7 @@ urlpatterns = [
     path("catalogue/", include("catalogue.urls")),
     path("formation/", include("formation.urls")),
     path("fonds/", include("mutualisation.urls")),
+    path("calendar/", include("formation.calendar_urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
 ]

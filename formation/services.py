@@ -177,6 +177,7 @@ def open_session(*, session_id: int, by) -> Session:
         raise SessionStateError(_("The session has no half-day."))
     session.status = S.OPEN
     _fill_free_seats(session)
+    session.sequence += 1
     session.save()
     audit.record(by, "formation.session.opened", session)
     return session
@@ -195,6 +196,7 @@ def confirm_session(*, session_id: int, by, despite_minimum: bool = False) -> Se
             % {"count": confirmed, "minimum": session.min_participants}
         )
     session.status = S.CONFIRMED
+    session.sequence += 1
     session.save()
     audit.record(by, "formation.session.confirmed", session, {"confirmed": confirmed, "minimum": session.min_participants})
     return session
@@ -233,6 +235,7 @@ def complete_session(*, session_id: int, by) -> Session:
     completed = session.enrolments.confirmed().update(status=Enrolment.Status.COMPLETED)
     session.enrolments.waitlisted().update(status=Enrolment.Status.CANCELLED, cancelled_at=now)
     session.status = S.COMPLETED
+    session.sequence += 1
     session.save()
     audit.record(by, "formation.session.completed", session, {"completed": completed})
     return session

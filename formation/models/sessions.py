@@ -1,70 +1,15 @@
 import datetime
-import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from adherents.models import Delegation, Employee, Organisation
+from adherents.models import Delegation, Organisation
 from catalogue.models import Course
-from catalogue.pricing import PriceBasis
-
-
-def new_token() -> str:
-    """A calendar subscription token: 160 random bits, URL-safe."""
-    return secrets.token_urlsafe(20)
-
-
-class Venue(models.Model):
-    """A training room: where trainees go, how to get there, how it is accessible."""
-
-    name = models.CharField(_("name"), max_length=150)
-    address = models.CharField(_("address"), max_length=255)
-    postal_code = models.CharField(_("postal code"), max_length=10)
-    city = models.CharField(_("city"), max_length=100)
-    delegation = models.ForeignKey(
-        Delegation, verbose_name=_("regional delegation"), on_delete=models.PROTECT, related_name="venues"
-    )
-    access_notes = models.TextField(_("how to get there"), blank=True)
-    accessibility_notes = models.TextField(_("accessibility"), blank=True)
-
-    class Meta:
-        verbose_name = _("venue")
-        verbose_name_plural = _("venues")
-        ordering = ["city", "name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.city})"
-
-    @property
-    def full_address(self) -> str:
-        return f"{self.address}, {self.postal_code} {self.city}"
-
-
-class Trainer(models.Model):
-    """Someone who runs sessions: COORACE staff or an external trainer; may have a login (role trainer)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="trainer",
-    )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("e-mail"), blank=True)
-    external = models.BooleanField(_("external trainer"), default=False)
-    calendar_token = models.CharField(_("calendar token"), max_length=64, unique=True, default=new_token)
-
-    class Meta:
-        verbose_name = _("trainer")
-        verbose_name_plural = _("trainers")
-        ordering = ["last_name", "first_name"]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+from formation.models.places import Trainer, Venue
 
 
 class SessionQuerySet(models.QuerySet):
@@ -76,7 +21,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(starts_at__gt=now or timezone.now())
 
     def with_places_left(self):
-        confirmed = Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.CONFIRMED))
+        confirmed = Count("enrolments", filter=Q(enrolments__status="confirmed"))
         return self.annotate(confirmed_count=confirmed, places_left=F("capacity") - confirmed)
 
 
@@ -187,78 +132,3 @@ class Slot(models.Model):
     @property
     def hours(self) -> Decimal:
         return Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)
-
-
-class EnrolmentQuerySet(models.QuerySet):
-    def confirmed(self):
-        return self.filter(status=Enrolment.Status.CONFIRMED)
-
-    def waitlisted(self):
-        return self.filter(status=Enrolment.Status.WAITLISTED)
-
-    def live(self):
-        return self.filter(status__in=Enrolment.LIVE_STATUSES)
-
-
-class Enrolment(models.Model):
-    """An employee's place in a session, with the price and its basis frozen when enrolled."""
-
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("confirmed")
-        WAITLISTED = "waitlisted", _("waiting list")
-        CANCELLED = "cancelled", _("cancelled")
-        ABANDONED = "abandoned", _("abandoned")
-        COMPLETED = "completed", _("completed")
-
-    LIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
-
-    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="enrolments")
-    employee = models.ForeignKey(Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="enrolments")
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="enrolments"
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    price_basis = models.CharField(_("rate"), max_length=6, choices=PriceBasis.choices)
-    unit_price = models.DecimalField(_("price per trainee"), max_digits=9, decimal_places=2)
-    enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("enrolled by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    cancelled_late = models.BooleanField(_("cancelled after the deadline"), default=False)
-    promoted_at = models.DateTimeField(_("moved from the waiting list at"), null=True, blank=True)
-
-    objects = EnrolmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("enrolment")
-        verbose_name_plural = _("enrolments")
-        ordering = ["enrolled_at", "pk"]
-        indexes = [models.Index(fields=["session", "status", "enrolled_at"], name="enrolment_queue_idx")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "employee"], condition=Q(status__in=["confirmed", "waitlisted"]),
-                name="one_live_enrolment_per_employee_and_session",
-            ),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="enrolment_price_not_negative"),
-            models.CheckConstraint(
-                condition=Q(status__in=["confirmed", "waitlisted", "cancelled", "abandoned", "completed"]),
-                name="enrolment_status_known",
-            ),
-            models.CheckConstraint(condition=Q(price_basis__in=["member", "public"]), name="enrolment_basis_known"),
-            models.CheckConstraint(
-                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="enrolment_cancellation_dated"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.employee} · {self.session}"
-
-    def waiting_position(self) -> int | None:
-        """1 for the first on the waiting list; None when not waiting."""
-        if self.status != self.Status.WAITLISTED:
-            return None
-        ahead = Enrolment.objects.waitlisted().filter(session_id=self.session_id).filter(
-            Q(enrolled_at__lt=self.enrolled_at) | Q(enrolled_at=self.enrolled_at, pk__lt=self.pk)
-        )
-        return ahead.count() + 1
