@@ -3,12 +3,15 @@
 Views may read across apps; this one reads the network to greet each role with its own figures.
 """
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adherents.models import Employee, Membership, Organisation
 from core.roles import Role
+from formation.models import Session
 
 
 def member_hr_context(user) -> dict:
@@ -25,17 +28,33 @@ def member_hr_context(user) -> dict:
         "actions": [
             (_("See and update my employees"), reverse("adherents:employees", args=[organisation.pk])),
             (_("Add an employee"), reverse("adherents:employee_create", args=[organisation.pk])),
+            (_("Find a session and enrol employees"), reverse("formation:sessions")),
+            (_("Follow my enrolments"), reverse("formation:enrolments")),
             (_("Import employees from a CSV file"), reverse("adherents:employee_import", args=[organisation.pk])),
         ],
     }
 
 
+def trainer_context(user) -> dict:
+    sessions = Session.objects.filter(trainers__user=user, ends_at__gte=timezone.now()).exclude(
+        status__in=[Session.Status.DRAFT, Session.Status.CANCELLED]).select_related("course", "venue")[:10]
+    return {"sessions": list(sessions), "actions": [(_("See all my sessions"), reverse("formation:sessions"))]}
+
+
 def staff_context(user) -> dict:
     today = timezone.localdate()
     actions = [(_("Browse the member organisations"), reverse("adherents:organisations"))]
+    if user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN):
+        soon = timezone.now() + datetime.timedelta(days=21)
+        actions.insert(0, (_("Schedule a session"), reverse("formation:session_create")))
+        actions.insert(1, (_("See the planning"), reverse("formation:sessions")))
+    else:
+        soon = None
     if user.is_superuser or user.role == Role.ADMIN:
         actions += [(_("Read the audit log"), reverse("audit_log")), (_("Open the administration"), reverse("admin:index"))]
     return {
+        "to_decide": Session.objects.filter(status__in=Session.ENROLLING_STATUSES, starts_at__lte=soon).select_related(
+            "course").with_places_left().order_by("starts_at")[:10] if soon else [],
         "organisation_count": Organisation.objects.count(),
         "in_good_standing_count": Organisation.objects.in_good_standing(today).count(),
         "actions": actions,
@@ -47,4 +66,6 @@ def home_context(user) -> dict:
         return {"home": "member_hr"} | member_hr_context(user)
     if user.is_coorace_staff:
         return {"home": "staff"} | staff_context(user)
+    if user.role == Role.TRAINER:
+        return {"home": "trainer"} | trainer_context(user)
     return {"home": user.role, "actions": []}

@@ -23,9 +23,16 @@ def links_for(user) -> list[Link]:
         links += [
             Link(_("My organisation"), reverse("adherents:organisation", args=[organisation_id])),
             Link(_("Employees"), reverse("adherents:employees", args=[organisation_id])),
+            Link(_("Sessions"), reverse("formation:sessions")),
+            Link(_("Enrolments"), reverse("formation:enrolments")),
         ]
+    if user.role == Role.TRAINER:
+        links.append(Link(_("My sessions"), reverse("formation:sessions")))
     if user.is_coorace_staff:
-        links.append(Link(_("Member organisations"), reverse("adherents:organisations")))
+        links += [
+            Link(_("Sessions"), reverse("formation:sessions")),
+            Link(_("Member organisations"), reverse("adherents:organisations")),
+        ]
     if user.is_superuser or user.role == Role.ADMIN:
         links += [Link(_("Audit log"), reverse("audit_log")), Link(_("Administration"), reverse("admin:index"))]
     return links

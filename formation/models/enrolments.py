@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,13 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def live(self):
         return self.filter(status__in=Enrolment.LIVE_STATUSES)
+
+    def with_waiting_position(self):
+        """Annotate `waiting_ahead`: how many waitlisted enrolments of the same session come first."""
+        ahead = Enrolment.objects.filter(session=OuterRef("session"), status=Enrolment.Status.WAITLISTED).filter(
+            Q(enrolled_at__lt=OuterRef("enrolled_at")) | Q(enrolled_at=OuterRef("enrolled_at"), pk__lt=OuterRef("pk"))
+        ).order_by().values("session").annotate(n=Count("pk")).values("n")
+        return self.annotate(waiting_ahead=Coalesce(Subquery(ahead), 0))
 
 
 class Enrolment(models.Model):

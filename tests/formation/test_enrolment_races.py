@@ -6,7 +6,7 @@ from formation import services
 from formation.exceptions import EnrolmentError
 from formation.models import Enrolment, Session
 from tests.concurrency import run_in_threads
-from tests.factories import EmployeeFactory, MemberUserFactory, MembershipFactory, OrganisationFactory
+from tests.factories import EmployeeFactory, MembershipFactory, MemberUserFactory, OrganisationFactory
 from tests.formation.factories import SessionFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]

@@ -1,0 +1,96 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from adherents.models import Organisation
+from catalogue.models import Course
+from formation.models import Session, Trainer, Venue
+
+
+class SessionForm(forms.Form):
+    """A new session; its half-days are generated from the start date and the course's duration."""
+
+    course = forms.CharField(label=_("Course code"), max_length=40, help_text=_("For instance ASP-01."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices, initial=Session.Kind.INTER)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (intra sessions only)"), queryset=Organisation.objects.all(), required=False
+    )
+    start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    enrolment_deadline = forms.DateField(label=_("Enrolment deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.select_related("delegation"), required=False)
+    remote_url = forms.URLField(label=_("Remote link"), required=False, assume_scheme="https")
+    trainers = forms.ModelMultipleChoiceField(
+        label=_("Trainers"), queryset=Trainer.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=500, initial=12)
+    min_participants = forms.IntegerField(label=_("Minimum participants"), min_value=1, max_value=500, initial=6)
+
+    def clean_course(self) -> Course:
+        code = self.cleaned_data["course"].strip().upper()
+        course = Course.objects.filter(code=code).first()
+        if course is None:
+            raise ValidationError(_("No course has the code %(code)s.") % {"code": code})
+        return course
+
+    def clean_start_date(self) -> datetime.date:
+        start = self.cleaned_data["start_date"]
+        if start < timezone.localdate():
+            raise ValidationError(_("The first day cannot be in the past."))
+        return start
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Session.Kind.INTRA and not cleaned.get("organisation"):
+            self.add_error("organisation", _("An intra session is organised for one organisation: choose it."))
+        if not cleaned.get("venue") and not cleaned.get("remote_url"):
+            self.add_error("venue", _("Give a venue or a remote link."))
+        if cleaned.get("min_participants") and cleaned.get("capacity") and cleaned["min_participants"] > cleaned["capacity"]:
+            self.add_error("min_participants", _("The minimum cannot exceed the capacity."))
+        start, deadline = cleaned.get("start_date"), cleaned.get("enrolment_deadline")
+        if start and deadline and deadline > start:
+            self.add_error("enrolment_deadline", _("The enrolment deadline must be on or before the first day."))
+        return cleaned
+
+
+class SlotForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts") and cleaned.get("ends") and cleaned["ends"] <= cleaned["starts"]:
+            self.add_error("ends", _("A half-day must end after it starts."))
+        return cleaned
+
+    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
+        day = self.cleaned_data["day"]
+        return (
+            timezone.make_aware(datetime.datetime.combine(day, self.cleaned_data["starts"])),
+            timezone.make_aware(datetime.datetime.combine(day, self.cleaned_data["ends"])),
+        )
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to everyone enrolled)"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmSessionForm(forms.Form):
+    despite_minimum = forms.BooleanField(label=_("Confirm even below the minimum of participants"), required=False)
+
+
+class EnrolForm(forms.Form):
+    """The employees to enrol. The price is never a field: the service computes it."""
+
+    employees = forms.ModelMultipleChoiceField(
+        label=_("Employees to enrol"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one employee.")},
+    )
+
+    def __init__(self, *args, employees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employees"].queryset = employees
