@@ -11,10 +11,10 @@ def organisation_of(user) -> Organisation:
     """The organisation a member HR user belongs to; PermissionDenied for anyone else."""
     if not user.is_authenticated or user.role != Role.MEMBER_HR:
         raise PermissionDenied
-    member = getattr(user, "member", None)
-    if member is None:
+    organisation = Organisation.objects.filter(member_users__user=user).first()
+    if organisation is None:
         raise PermissionDenied
-    return member.organisation
+    return organisation
 
 
 def visible_organisations(user):

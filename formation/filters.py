@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Delegation
-from formation.models import Enrolment, Session, Trainer, Venue
+from formation.models import Enrolment, Session, Trainer
 
 
 def month_bounds(value: str) -> tuple[datetime.datetime, datetime.datetime] | None:
@@ -36,8 +36,8 @@ class SessionFilter(django_filters.FilterSet):
     delegation = django_filters.ModelChoiceFilter(
         label=_("Regional delegation"), field_name="venue__delegation", queryset=Delegation.objects.all()
     )
-    trainer = django_filters.ModelChoiceFilter(label=_("Trainer"), field_name="trainers", queryset=Trainer.objects.all())
-    venue = django_filters.ModelChoiceFilter(label=_("Venue"), queryset=Venue.objects.all())
+    trainer = django_filters.CharFilter(label=_("Trainer"), method="by_trainer", max_length=100)
+    venue = django_filters.CharFilter(label=_("Venue or city"), method="by_venue", max_length=100)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Session.Status.choices)
 
     class Meta:
@@ -48,6 +48,15 @@ class SessionFilter(django_filters.FilterSet):
         for word in value.split()[:8]:
             queryset = queryset.filter(Q(course__title__icontains=word) | Q(course__code__icontains=word))
         return queryset
+
+    def by_trainer(self, queryset, name, value):
+        trainers = Trainer.objects.all()
+        for word in value.split()[:4]:
+            trainers = trainers.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+        return queryset.filter(pk__in=Session.trainers.through.objects.filter(trainer__in=trainers).values("session"))
+
+    def by_venue(self, queryset, name, value):
+        return queryset.filter(Q(venue__name__icontains=value) | Q(venue__city__icontains=value))
 
     def in_month(self, queryset, name, value):
         return self.between(queryset, month_bounds(value))

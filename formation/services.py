@@ -294,18 +294,18 @@ def enrol_employees(*, session_id: int, employee_ids: list[int], by) -> list[Enr
                              % {"names": ", ".join(str(e.employee) for e in already)})
     price = session.course.price_for(organisation, on=today)
     free = session.capacity - session.enrolments.confirmed().count()
-    created = []
-    for employee in employees:
-        status = Enrolment.Status.CONFIRMED if free > 0 else Enrolment.Status.WAITLISTED
-        free -= status == Enrolment.Status.CONFIRMED
-        try:
-            with transaction.atomic():
-                created.append(Enrolment.objects.create(
-                    session=session, employee=employee, organisation=organisation, status=status,
-                    unit_price=price.amount, price_basis=price.basis, enrolled_by=by,
-                ))
-        except IntegrityError as error:
-            raise EnrolmentError(_("Already enrolled in this session: %(names)s.") % {"names": employee}) from error
+    statuses = [Enrolment.Status.CONFIRMED] * max(0, min(free, len(employees)))
+    statuses += [Enrolment.Status.WAITLISTED] * (len(employees) - len(statuses))
+    free -= statuses.count(Enrolment.Status.CONFIRMED)
+    try:
+        created = Enrolment.objects.bulk_create(
+            Enrolment(session=session, employee=employee, organisation=organisation, status=status,
+                      unit_price=price.amount, price_basis=price.basis, enrolled_by=by)
+            for employee, status in zip(employees, statuses, strict=True)
+        )
+    except IntegrityError as error:  # only reachable without the seat lock: the unique constraint is the guard
+        raise EnrolmentError(_("Already enrolled in this session: %(names)s.")
+                             % {"names": ", ".join(str(e) for e in employees)}) from error
     if free <= 0 and session.status == S.OPEN:
         session.status = S.FULL
         session.save(update_fields=["status", "updated_at"])

@@ -4,6 +4,7 @@ from html import escape
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,11 @@ STATUS_BADGES = {
     "draft": "secondary", "open": "success", "full": "warning", "confirmed": "primary", "cancelled": "danger",
     "completed": "dark", "waitlisted": "warning", "abandoned": "danger",
 }
+
+
+def seated(counts: dict[str, int]) -> int:
+    """Trainees holding a seat: confirmed, or completed once the session is over."""
+    return counts.get("confirmed", 0) + counts.get("completed", 0)
 
 
 def badge(value: str, label: str) -> str:
@@ -38,6 +44,11 @@ class SessionTable(tables.Table):
         fields = ("starts_at", "course", "kind", "venue", "trainers", "status", "fill")
         order_by = ("starts_at",)
 
+    @cached_property
+    def all_counts(self) -> dict[int, dict[str, int]]:
+        """Enrolment counts for every row, used by exports (the page itself counts only its rows)."""
+        return Enrolment.objects.counts_by_session(self.data.data.values("pk"))
+
     def value_starts_at(self, record) -> str:
         return date_range(record.starts_at, record.ends_at)
 
@@ -45,22 +56,25 @@ class SessionTable(tables.Table):
         return ", ".join(str(trainer) for trainer in record.trainers.all())
 
     def value_fill(self, record) -> str:
-        return f"{record.confirmed_count}/{record.capacity} (+{record.waitlisted_count})"
+        counts = self.all_counts.get(record.pk, {})
+        return f"{seated(counts)}/{record.capacity} (+{counts.get('waitlisted', 0)})"
 
     def render_body(self) -> SafeString:
         kinds, statuses = dict(Session.Kind.choices), dict(Session.Status.choices)
+        sessions = [row.record for row in self.paginated_rows]
+        counts = Enrolment.objects.counts_by_session([s.pk for s in sessions])
         rows = []
-        for row in self.paginated_rows:
-            s = row.record
+        for s in sessions:
             url = reverse("formation:session", args=[s.pk])
-            fill = round(100 * s.confirmed_count / s.capacity)
-            waiting = f' <span class="text-body-secondary">+{s.waitlisted_count}</span>' if s.waitlisted_count else ""
+            seats, waitlisted = seated(counts.get(s.pk, {})), counts.get(s.pk, {}).get("waitlisted", 0)
+            fill = round(100 * seats / s.capacity)
+            waiting = f' <span class="text-body-secondary">+{waitlisted}</span>' if waitlisted else ""
             rows.append(
                 f"<tr><td>{escape(date_range(s.starts_at, s.ends_at))}</td>"
                 f'<td><a href="{url}">{escape(s.course.title)}</a></td>'
                 f"<td>{escape(str(kinds[s.kind]).split(' ')[0])}</td><td>{escape(place(s))}</td>"
                 f"<td>{escape(self.value_trainers(s))}</td><td>{badge(s.status, statuses[s.status])}</td>"
-                f'<td><span title="{fill} %">{s.confirmed_count}/{s.capacity}</span>{waiting}</td></tr>'
+                f'<td><span title="{fill} %">{seats}/{s.capacity}</span>{waiting}</td></tr>'
             )
         return mark_safe("".join(rows))  # noqa: S308 -- every value above is escaped
 

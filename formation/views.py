@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -38,9 +37,7 @@ class SessionListView(LoginRequiredMixin, FilteredTableView):
         sessions = visible_sessions(self.request.user).select_related("course", "venue").prefetch_related("trainers")
         if not any(self.request.GET.get(key) for key in ("month", "week", "status")):
             sessions = sessions.filter(ends_at__gte=timezone.now())
-        return sessions.with_places_left().annotate(
-            waitlisted_count=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED))
-        )
+        return sessions
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"may_plan": is_training_staff(self.request.user)}
@@ -67,7 +64,8 @@ class SessionDetailView(SessionMixin, TemplateView):
         context = super().get_context_data(**kwargs) | {
             "session": session, "slots": list(session.slots.all()), "trainers": list(session.trainers.all()),
             "enrolments": enrolments, "is_staff": is_training_staff(user),
-            "confirmed_count": session.enrolments.confirmed().count(),
+            "confirmed_count": session.enrolments.filter(
+                status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED]).count(),
             "waitlisted_count": session.enrolments.waitlisted().count(),
             "cancel_form": CancelSessionForm(), "confirm_form": ConfirmSessionForm(),
         }

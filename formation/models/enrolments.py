@@ -20,6 +20,14 @@ class EnrolmentQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=Enrolment.LIVE_STATUSES)
 
+    def counts_by_session(self, sessions) -> dict[int, dict[str, int]]:
+        """{session id: {status: count}} for the given sessions (ids or a queryset), in one query."""
+        counts: dict[int, dict[str, int]] = {}
+        rows = self.filter(session__in=sessions).order_by().values_list("session", "status").annotate(n=Count("pk"))
+        for session_id, status, number in rows:
+            counts.setdefault(session_id, {})[status] = number
+        return counts
+
     def with_waiting_position(self):
         """Annotate `waiting_ahead`: how many waitlisted enrolments of the same session come first."""
         ahead = Enrolment.objects.filter(session=OuterRef("session"), status=Enrolment.Status.WAITLISTED).filter(

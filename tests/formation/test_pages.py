@@ -50,8 +50,19 @@ class TestPlanning:
         assert session.course.title not in client.get(url, {"status": "cancelled"}).content.decode()
         assert session.course.title in client.get(url, {"q": "accueillir"}).content.decode()
 
+    def test_filters_by_trainer_and_city_and_exports_fill(self, client, staff_user, session):
+        session.trainers.add(TrainerFactory(last_name="Bensalem"))
+        EnrolmentFactory(session=session)
+        client.force_login(staff_user)
+        url = reverse("formation:sessions")
+        assert session.course.title in client.get(url, {"trainer": "bensal"}).content.decode()
+        assert session.course.title not in client.get(url, {"trainer": "nobody"}).content.decode()
+        assert session.course.title in client.get(url, {"venue": "paris"}).content.decode()
+        rows = list(csv.reader(io.StringIO(client.get(url, {"_export": "csv"}).content.decode("utf-8-sig"))))
+        assert rows[1][-1] == "1/3 (+0)" and "Bensalem" in rows[1][4]
+
     @pytest.mark.parametrize("query", [{"month": "2026-13"}, {"week": "garbage"}, {"status": "x"}, {"page": "999999"},
-                                       {"trainer": "abc"}, {"q": "x" * 10000}])
+                                       {"delegation": "abc"}, {"q": "x" * 10000}])
     def test_bad_filter_values_give_a_normal_page(self, client, staff_user, session, query):
         client.force_login(staff_user)
         assert client.get(reverse("formation:sessions"), query).status_code == 200

@@ -1,0 +1,341 @@
+"""iCalendar documents of sessions: the feeds people subscribe to, one session's download, e-mail invitations.
+
+One VEVENT per half-day slot. Its UID (`slot-<pk>@formation.coorace.org`) never changes, so a client
+updates the event rather than adding a second one; its SEQUENCE is the session's, which the services
+raise on every change of date, time, place or status. Times carry TZID=Europe/Paris and its VTIMEZONE.
+
+The calendar envelope and the time zone are icalendar components. The events are written here, line by
+line from `.values()` rows, with the RFC 5545 escaping and folding: icalendar's component objects cost
+about half a millisecond an event and a feed holds thousands (bench/bench_calendar.py). The tests parse
+every document back with icalendar.
+"""
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from email.utils import parseaddr
+from functools import cache
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+
+from formation.models import Enrolment, Session, Slot
+from formation.scheduling import PARIS
+
+S = Session.Status
+UID_DOMAIN = "formation.coorace.org"
+PRODID = "-//COORACE Formation//Sessions//FR"
+REFRESH = datetime.timedelta(hours=1)
+# Sessions that ended longer ago than this leave the feeds (clients then drop their events).
+HISTORY = datetime.timedelta(days=365)
+# Part of every ETag: change it whenever the same data is written differently.
+FORMAT = "1"
+# Every status a session keeps once it has been published: cancelled sessions stay, marked cancelled.
+PUBLIC_STATUSES = (*Session.PUBLISHED_STATUSES, S.COMPLETED, S.CANCELLED)
+ICAL_STATUS = {
+    S.DRAFT: "TENTATIVE", S.OPEN: "TENTATIVE", S.FULL: "TENTATIVE",
+    S.CONFIRMED: "CONFIRMED", S.COMPLETED: "CONFIRMED", S.CANCELLED: "CANCELLED",
+}
+SESSION_FIELDS = (
+    "pk", "status", "sequence", "updated_at", "remote_url", "cancellation_reason",
+    "course__title", "course__code", "course__slug", "organisation__legal_name",
+    "venue__name", "venue__address", "venue__postal_code", "venue__city", "venue__access_notes",
+    "venue__accessibility_notes",
+)
+CRLF = b"\r\n"
+# Control characters are not allowed in TEXT values (RFC 5545 3.3.11); tabs and line breaks are handled apart.
+CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+# --- which sessions each feed shows ----------------------------------------------------------------------
+
+def _recent(sessions: QuerySet) -> QuerySet:
+    return sessions.filter(ends_at__gte=timezone.now() - HISTORY)
+
+
+def public_sessions() -> QuerySet:
+    """Inter sessions once published, cancelled ones included; intra sessions belong to their organisation."""
+    return _recent(Session.objects.filter(kind=Session.Kind.INTER, status__in=PUBLIC_STATUSES))
+
+
+def trainer_sessions(trainer_id: int) -> QuerySet:
+    """Every session the trainer runs, drafts included (as tentative): the dates are held for them."""
+    return _recent(Session.objects.filter(trainers=trainer_id))
+
+
+def organisation_enrolments(organisation_id: int) -> QuerySet:
+    """The organisation's enrolments its feed shows: all but cancelled ones; for a cancelled session, the cancelled ones."""
+    cancelled_session = Q(session__status=S.CANCELLED)
+    cancelled = Q(status=Enrolment.Status.CANCELLED)
+    return Enrolment.objects.filter(organisation_id=organisation_id).filter(
+        (cancelled_session & cancelled) | (~cancelled_session & ~cancelled)
+    )
+
+
+def organisation_sessions(organisation_id: int) -> QuerySet:
+    """The sessions where the organisation has trainees (see organisation_enrolments)."""
+    return _recent(Session.objects.filter(pk__in=organisation_enrolments(organisation_id).values("session_id")))
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One calendar: its sessions, its name, and how much it tells."""
+
+    key: str                             # stable: the calendar's UID and part of its ETag
+    name: str
+    sessions: QuerySet
+    private: bool = False                # remote links: for the trainers and the trainees' organisation
+    organisation_id: int | None = None   # name this organisation's trainees, and no one else
+    subscribed: bool = True              # polled by calendar clients (refresh hints), not a one-off download
+
+
+# --- cheap version of a feed, for ETag and Last-Modified -------------------------------------------------
+
+def version(feed: Feed, *, base_url: str) -> tuple[str, datetime.datetime | None]:
+    """The feed's ETag and last modification, from aggregates only: answering 304 never builds the feed.
+
+    The ETag changes with anything the feed shows: sessions (updated_at, SEQUENCE), courses, trainer links
+    and, for an organisation, its enrolments. Last-Modified is the latest of those dates.
+    """
+    ids = feed.sessions.values("pk")
+    state = feed.sessions.aggregate(
+        count=Count("pk"), sequence=Sum("sequence"), changed=Max("updated_at"), course=Max("course__updated_at"),
+    )
+    state |= Session.trainers.through.objects.filter(session__in=ids).aggregate(trainers=Count("pk"), link=Max("pk"))
+    dates = [state["changed"], state["course"]]
+    if feed.organisation_id is not None:
+        enrolments = organisation_enrolments(feed.organisation_id).filter(session__in=ids).aggregate(
+            enrolled=Max("enrolled_at"), left=Max("cancelled_at"), promoted=Max("promoted_at"),
+            **{f"{status}_count": Count("pk", filter=Q(status=status)) for status in Enrolment.Status.values},
+        )
+        state |= enrolments
+        dates += [enrolments["enrolled"], enrolments["left"], enrolments["promoted"]]
+    source = repr((FORMAT, feed.key, feed.private, base_url, translation.get_language(), sorted(state.items())))
+    etag = f'"{hashlib.sha256(source.encode()).hexdigest()[:32]}"'
+    return etag, max((date for date in dates if date is not None), default=None)
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+def _text(value: str) -> str:
+    """A TEXT value escaped (RFC 5545 3.3.11)."""
+    return (
+        value.translate(CONTROLS).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    )
+
+
+def _line(name: str, value: str) -> bytes:
+    """The content line `name:value`, folded at 75 octets without splitting a UTF-8 character (RFC 5545 3.1)."""
+    data = f"{name}:{value}".encode()
+    if len(data) <= 75:
+        return data + CRLF
+    parts, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:
+            cut -= 1
+        parts.append(data[start:cut])
+        start, limit = cut, 74  # a continuation line starts with a space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts) + CRLF
+
+
+def _utc(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _paris(moment: datetime.datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%Y%m%dT%H%M%S")
+
+
+def _parameter(value: str) -> str:
+    """A quoted parameter value: no double quote or control character may appear in it."""
+    cleaned = value.translate(CONTROLS).replace('"', "'").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return f'"{cleaned}"'
+
+
+@cache
+def paris_timezone() -> Timezone:
+    """Europe/Paris as one DAYLIGHT and one STANDARD rule (EU rules since 1996).
+
+    Outlook misreads the list-of-dates form that Timezone.from_tzid() writes; every client reads this one.
+    """
+    def observance(kind, name, start, offset_from, offset_to, month):
+        rule = kind()
+        rule.add("DTSTART", start)
+        rule.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
+        rule.add("TZNAME", name)
+        rule.add("TZOFFSETFROM", datetime.timedelta(hours=offset_from))
+        rule.add("TZOFFSETTO", datetime.timedelta(hours=offset_to))
+        return rule
+
+    zone = Timezone()
+    zone.add("TZID", "Europe/Paris")
+    zone.add("X-LIC-LOCATION", "Europe/Paris")
+    zone.add_component(observance(TimezoneDaylight, "CEST", datetime.datetime(1996, 3, 31, 2), 1, 2, 3))
+    zone.add_component(observance(TimezoneStandard, "CET", datetime.datetime(1996, 10, 27, 3), 2, 1, 10))
+    return zone
+
+
+def _head(feed: Feed, method: str | None) -> bytes:
+    """BEGIN:VCALENDAR, its properties and the VTIMEZONE: everything before the events."""
+    calendar = Calendar.new(
+        prodid=PRODID, calscale="GREGORIAN", method=method, name=feed.name, uid=f"{feed.key}@{UID_DOMAIN}",
+        refresh_interval=REFRESH if feed.subscribed else None,
+    )
+    if feed.subscribed:
+        calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986 5.7
+        calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))      # Outlook's refresh hint
+    calendar.add_component(paris_timezone())
+    return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+
+
+def _names_by_session(rows) -> dict[int, list[str]]:
+    names = defaultdict(list)
+    for session_id, first_name, last_name in rows:
+        names[session_id].append(f"{first_name} {last_name}")
+    return names
+
+
+def _participants(organisation_id: int, ids: QuerySet) -> dict[int, tuple[list[str], list[str]]]:
+    """Per session, the organisation's trainees: (enrolled, waiting)."""
+    found = defaultdict(lambda: ([], []))
+    rows = organisation_enrolments(organisation_id).filter(session__in=ids).order_by(
+        "employee__last_name", "employee__first_name", "pk"
+    ).values_list("session_id", "status", "employee__first_name", "employee__last_name")
+    for session_id, status, first_name, last_name in rows:
+        found[session_id][status == Enrolment.Status.WAITLISTED].append(f"{first_name} {last_name}")
+    return found
+
+
+def _location(row: dict, private: bool) -> str:
+    if row["venue__name"]:
+        return f"{row['venue__name']}, {row['venue__address']}, {row['venue__postal_code']} {row['venue__city']}"
+    return row["remote_url"] if private else _("Remote")
+
+
+def _description(row: dict, *, trainers: list[str], participants, private: bool, url: str) -> str:
+    lines = [f"{row['course__title']} ({row['course__code']})"]
+    if row["status"] == S.CANCELLED:
+        lines.append(_("Session cancelled: %(reason)s") % {"reason": row["cancellation_reason"]})
+    else:
+        lines.append(_("Session status: %(status)s") % {"status": S(row["status"]).label})
+    if row["organisation__legal_name"]:
+        lines.append(_("Intra session for %(organisation)s") % {"organisation": row["organisation__legal_name"]})
+    if trainers:
+        lines.append(ngettext("Trainer: %(names)s", "Trainers: %(names)s", len(trainers)) % {"names": ", ".join(trainers)})
+    if row["venue__name"]:
+        lines.append(_("Place: %(place)s") % {"place": _location(row, private)})
+        if row["venue__access_notes"]:
+            lines.append(_("Getting there: %(notes)s") % {"notes": row["venue__access_notes"]})
+        if row["venue__accessibility_notes"]:
+            lines.append(_("Accessibility: %(notes)s") % {"notes": row["venue__accessibility_notes"]})
+    if row["remote_url"]:
+        lines.append(_("Remote link: %(url)s") % {"url": row["remote_url"]} if private
+                     else _("Remote session: the link is sent to the trainees."))
+    if participants is not None:
+        enrolled, waiting = participants
+        lines.append(_("Your trainees: %(names)s") % {"names": ", ".join(enrolled) or "—"})
+        if waiting:
+            lines.append(_("On the waiting list: %(names)s") % {"names": ", ".join(waiting)})
+    lines.append(_("Course details: %(url)s") % {"url": url})
+    return "\n".join(lines)
+
+
+def _document(feed: Feed, *, base_url: str, method: str | None = None, attendee: bytes = b"",
+              stamp: datetime.datetime | None = None, cancel: bool = False) -> bytes:
+    """The calendar of `feed`; for an invitation, `method`, its ATTENDEE/ORGANIZER lines and its DTSTAMP."""
+    rows = list(feed.sessions.order_by("starts_at", "pk").values(*SESSION_FIELDS))
+    ids = feed.sessions.values("pk")
+    slots = defaultdict(list)
+    for slot in Slot.objects.filter(session__in=ids).order_by("session_id", "starts_at").values_list(
+        "pk", "session_id", "starts_at", "ends_at"
+    ):
+        slots[slot[1]].append(slot)
+    trainers = _names_by_session(Session.trainers.through.objects.filter(session__in=ids).order_by(
+        "trainer__last_name", "trainer__first_name"
+    ).values_list("session_id", "trainer__first_name", "trainer__last_name"))
+    participants = _participants(feed.organisation_id, ids) if feed.organisation_id is not None else {}
+    # reverse() costs about 0.1 ms and a feed names a thousand courses: reverse once, fill in each slug.
+    course_url = base_url.rstrip("/") + reverse("catalogue:course", args=["course-slug"])
+
+    chunks = [_head(feed, method)]
+    for row in rows:
+        pk, url = row["pk"], course_url.replace("course-slug", row["course__slug"])
+        cancelled = cancel or row["status"] == S.CANCELLED
+        tail = b"".join([
+            _line("DTSTAMP", _utc(stamp or row["updated_at"])),
+            _line("LAST-MODIFIED", _utc(row["updated_at"])),
+            _line("SEQUENCE", str(row["sequence"])),
+            _line("STATUS", "CANCELLED" if cancelled else ICAL_STATUS[row["status"]]),
+            _line("LOCATION", _text(_location(row, feed.private))),
+            _line("DESCRIPTION", _text(_description(
+                row, trainers=trainers.get(pk, []), participants=participants.get(pk) if feed.organisation_id else None,
+                private=feed.private, url=url,
+            ))),
+            _line("URL", url),
+            attendee,
+            b"END:VEVENT\r\n",
+        ])
+        title = _("Cancelled: %(title)s") % {"title": row["course__title"]} if cancelled else row["course__title"]
+        count = len(slots[pk])
+        for number, (slot_pk, _session, starts_at, ends_at) in enumerate(slots[pk], start=1):
+            summary = f"{title} ({number}/{count})" if count > 1 else title
+            chunks += [
+                b"BEGIN:VEVENT\r\nUID:slot-%d@%s\r\n" % (slot_pk, UID_DOMAIN.encode()),
+                b"DTSTART;TZID=Europe/Paris:%s\r\nDTEND;TZID=Europe/Paris:%s\r\n" % (
+                    _paris(starts_at).encode(), _paris(ends_at).encode()),
+                _line("SUMMARY", _text(summary)),
+                tail,
+            ]
+    chunks.append(b"END:VCALENDAR\r\n")
+    return b"".join(chunks)
+
+
+def render(feed: Feed, *, base_url: str) -> bytes:
+    """The feed as an iCalendar document (UTF-8 bytes); `base_url` makes the course links absolute."""
+    return _document(feed, base_url=base_url)
+
+
+# --- invitations -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Invitation:
+    """An iCalendar invitation to attach to an e-mail (RFC 6047)."""
+
+    method: str
+    content: bytes
+    filename: str = "invitation.ics"
+
+    @property
+    def content_type(self) -> str:
+        return f"text/calendar; charset=utf-8; method={self.method}"
+
+
+def invitation(enrolment: Enrolment, *, base_url: str) -> Invitation:
+    """One trainee's invitation: REQUEST while the enrolment is confirmed and the session stands, else CANCEL.
+
+    The events carry the feeds' UIDs and SEQUENCE. DTSTAMP is now: at equal SEQUENCE the later message
+    wins (RFC 5546 2.1.5), so a CANCEL of one enrolment supersedes its REQUEST, and a new REQUEST the CANCEL.
+    """
+    session = enrolment.session
+    cancel = enrolment.status != Enrolment.Status.CONFIRMED or session.status == S.CANCELLED
+    method = "CANCEL" if cancel else "REQUEST"
+    organiser_name, organiser_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    employee = enrolment.employee
+    address = employee.email or enrolment.organisation.contact_email
+    attendee = _line(f"ORGANIZER;CN={_parameter(organiser_name or 'COORACE Formation')}", f"mailto:{organiser_address}")
+    if address:
+        name = _parameter(f"{employee.first_name} {employee.last_name}")
+        attendee += _line(f"ATTENDEE;CN={name};ROLE=REQ-PARTICIPANT;RSVP=FALSE", f"mailto:{address}")
+    feed = Feed(key=f"enrolment-{enrolment.pk}", name=session.course.title, sessions=Session.objects.filter(pk=session.pk),
+                private=True, subscribed=False)
+    content = _document(feed, base_url=base_url, method=method, attendee=attendee, stamp=timezone.now(), cancel=cancel)
+    return Invitation(method=method, content=content)
