@@ -142,6 +142,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Scheduled work (run `celery -A config beat`); each task is idempotent.
+CELERY_BEAT_SCHEDULE = {
+    "convocations-and-reminders": {"task": "formation.tasks.send_due_convocations", "schedule": 60 * 60},
+    "follow-up-surveys": {"task": "formation.tasks.invite_follow_up_surveys", "schedule": 24 * 60 * 60},
+}
 
 # Security: strict whenever DEBUG is off (see `manage.py check --deploy`).
 SESSION_COOKIE_HTTPONLY = True
@@ -160,6 +165,20 @@ if not DEBUG and not TESTING:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
+
+# The public address of the site, for links in e-mails and calendar files.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The training body named on documents (convocations, certificates, attestations).
+TRAINING_BODY = {
+    "name": "COORACE Formation",
+    "address": os.environ.get("TRAINING_BODY_ADDRESS", "17 rue Froment, 75011 Paris"),
+    "nda": os.environ.get("TRAINING_BODY_NDA", "11 75 00000 75"),  # numéro de déclaration d'activité
+    "signatory": os.environ.get("TRAINING_BODY_SIGNATORY", "La directrice de COORACE Formation"),
+    "contact_email": os.environ.get("TRAINING_BODY_EMAIL", "formation@coorace.org"),
+    "contact_phone": os.environ.get("TRAINING_BODY_PHONE", "01 49 23 70 50"),
+    "accessibility_contact": os.environ.get("TRAINING_BODY_ACCESSIBILITY", "referent.handicap@coorace.org"),
+}
 
 # Employee CSV import limits: a larger file is refused with a message, never parsed.
 EMPLOYEE_IMPORT_MAX_BYTES = 2 * 1024 * 1024

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core import views as core_views
+from formation.survey_views import SurveyView
 
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("formation/", include("formation.urls")),
     path("fonds/", include("mutualisation.urls")),
     path("calendar/", include("formation.calendar_urls")),
+    path("enquete/<str:token>/", SurveyView.as_view(), name="survey"),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
 ]

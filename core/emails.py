@@ -1,5 +1,7 @@
 """E-mails sent once: recorded under a unique (kind, key), delivered by a task after commit."""
 
+import base64
+
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -8,10 +10,14 @@ from django.utils import timezone
 from core.models import OutgoingEmail
 
 
-def queue_email(*, kind: str, key: str, to: list[str], template: str, context: dict) -> OutgoingEmail | None:
+def queue_email(
+    *, kind: str, key: str, to: list[str], template: str, context: dict,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> OutgoingEmail | None:
     """Record an e-mail rendered from `template` (.subject.txt, .txt, .html) and queue its sending.
 
-    Returns None when an e-mail of this kind and key exists already: it is never sent twice.
+    `attachments` are (file name, content, MIME type). Returns None when an e-mail of this kind and
+    key exists already: it is never sent twice.
     """
     from core.tasks import send_email
 
@@ -25,6 +31,8 @@ def queue_email(*, kind: str, key: str, to: list[str], template: str, context: d
                 kind=kind, key=key, to=recipients, subject=subject,
                 body_text=render_to_string(f"{template}.txt", context),
                 body_html=render_to_string(f"{template}.html", context),
+                attachments=[{"name": name, "type": mimetype, "base64": base64.b64encode(content).decode()}
+                             for name, content, mimetype in attachments or []],
             )
     except IntegrityError:
         return None
@@ -41,6 +49,8 @@ def deliver(email_id: int) -> bool:
     message = EmailMultiAlternatives(email.subject, email.body_text, to=email.to)
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["name"], base64.b64decode(attachment["base64"]), attachment["type"])
     message.send()
     email.sent_at = timezone.now()
     email.save(update_fields=["sent_at"])

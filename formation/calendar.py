@@ -12,6 +12,7 @@ every document back with icalendar.
 
 import datetime
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -50,7 +51,7 @@ SESSION_FIELDS = (
 )
 CRLF = b"\r\n"
 # Control characters are not allowed in TEXT values (RFC 5545 3.3.11); tabs and line breaks are handled apart.
-CONTROLS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # --- which sessions each feed shows ----------------------------------------------------------------------
@@ -65,8 +66,8 @@ def public_sessions() -> QuerySet:
 
 
 def trainer_sessions(trainer_id: int) -> QuerySet:
-    """Every session the trainer runs, drafts included (as tentative): the dates are held for them."""
-    return _recent(Session.objects.filter(trainers=trainer_id))
+    """The sessions the trainer runs, once out of draft (as formation.access shows them to trainers)."""
+    return _recent(Session.objects.filter(trainers=trainer_id).exclude(status=S.DRAFT))
 
 
 def organisation_enrolments(organisation_id: int) -> QuerySet:
@@ -126,7 +127,7 @@ def version(feed: Feed, *, base_url: str) -> tuple[str, datetime.datetime | None
 def _text(value: str) -> str:
     """A TEXT value escaped (RFC 5545 3.3.11)."""
     return (
-        value.translate(CONTROLS).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        CONTROLS.sub("", value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
         .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
     )
 
@@ -147,17 +148,23 @@ def _line(name: str, value: str) -> bytes:
     return b"\r\n ".join(parts) + CRLF
 
 
+def _wall(moment: datetime.datetime) -> str:
+    # Twice as fast as strftime(), which a feed calls eight thousand times.
+    return (f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+            f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}")
+
+
 def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _wall(moment.astimezone(datetime.UTC)) + "Z"
 
 
 def _paris(moment: datetime.datetime) -> str:
-    return moment.astimezone(PARIS).strftime("%Y%m%dT%H%M%S")
+    return _wall(moment.astimezone(PARIS))
 
 
 def _parameter(value: str) -> str:
     """A quoted parameter value: no double quote or control character may appear in it."""
-    cleaned = value.translate(CONTROLS).replace('"', "'").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    cleaned = CONTROLS.sub("", value).replace('"', "'").replace("\n", " ").replace("\r", " ").replace("\t", " ")
     return f'"{cleaned}"'
 
 
@@ -215,37 +222,53 @@ def _participants(organisation_id: int, ids: QuerySet) -> dict[int, tuple[list[s
     return found
 
 
-def _location(row: dict, private: bool) -> str:
+def _phrases() -> dict:
+    """The translated phrases of a document, looked up once: gettext costs microseconds, a feed has thousands."""
+    def trainers(count):
+        return ngettext("Trainer: %(names)s", "Trainers: %(names)s", count)
+
+    return {
+        "remote": _("Remote"), "cancelled": _("Session cancelled: %(reason)s"), "status": _("Session status: %(status)s"),
+        "statuses": {value: str(label) for value, label in S.choices},
+        "intra": _("Intra session for %(organisation)s"), "trainer": trainers(1), "trainers": trainers(2),
+        "place": _("Place: %(place)s"), "access": _("Getting there: %(notes)s"),
+        "accessibility": _("Accessibility: %(notes)s"), "remote link": _("Remote link: %(url)s"),
+        "remote session": _("Remote session: the link is sent to the trainees."),
+        "trainees": _("Your trainees: %(names)s"), "waiting": _("On the waiting list: %(names)s"),
+        "details": _("Course details: %(url)s"), "cancelled title": _("Cancelled: %(title)s"),
+    }
+
+
+def _location(row: dict, private: bool, phrases: dict) -> str:
     if row["venue__name"]:
         return f"{row['venue__name']}, {row['venue__address']}, {row['venue__postal_code']} {row['venue__city']}"
-    return row["remote_url"] if private else _("Remote")
+    return row["remote_url"] if private else phrases["remote"]
 
 
-def _description(row: dict, *, trainers: list[str], participants, private: bool, url: str) -> str:
+def _description(row: dict, *, trainers: list[str], participants, private: bool, url: str, phrases: dict) -> str:
     lines = [f"{row['course__title']} ({row['course__code']})"]
     if row["status"] == S.CANCELLED:
-        lines.append(_("Session cancelled: %(reason)s") % {"reason": row["cancellation_reason"]})
+        lines.append(phrases["cancelled"] % {"reason": row["cancellation_reason"]})
     else:
-        lines.append(_("Session status: %(status)s") % {"status": S(row["status"]).label})
+        lines.append(phrases["status"] % {"status": phrases["statuses"][row["status"]]})
     if row["organisation__legal_name"]:
-        lines.append(_("Intra session for %(organisation)s") % {"organisation": row["organisation__legal_name"]})
+        lines.append(phrases["intra"] % {"organisation": row["organisation__legal_name"]})
     if trainers:
-        lines.append(ngettext("Trainer: %(names)s", "Trainers: %(names)s", len(trainers)) % {"names": ", ".join(trainers)})
+        lines.append(phrases["trainer" if len(trainers) == 1 else "trainers"] % {"names": ", ".join(trainers)})
     if row["venue__name"]:
-        lines.append(_("Place: %(place)s") % {"place": _location(row, private)})
+        lines.append(phrases["place"] % {"place": _location(row, private, phrases)})
         if row["venue__access_notes"]:
-            lines.append(_("Getting there: %(notes)s") % {"notes": row["venue__access_notes"]})
+            lines.append(phrases["access"] % {"notes": row["venue__access_notes"]})
         if row["venue__accessibility_notes"]:
-            lines.append(_("Accessibility: %(notes)s") % {"notes": row["venue__accessibility_notes"]})
+            lines.append(phrases["accessibility"] % {"notes": row["venue__accessibility_notes"]})
     if row["remote_url"]:
-        lines.append(_("Remote link: %(url)s") % {"url": row["remote_url"]} if private
-                     else _("Remote session: the link is sent to the trainees."))
+        lines.append(phrases["remote link"] % {"url": row["remote_url"]} if private else phrases["remote session"])
     if participants is not None:
         enrolled, waiting = participants
-        lines.append(_("Your trainees: %(names)s") % {"names": ", ".join(enrolled) or "—"})
+        lines.append(phrases["trainees"] % {"names": ", ".join(enrolled) or "—"})
         if waiting:
-            lines.append(_("On the waiting list: %(names)s") % {"names": ", ".join(waiting)})
-    lines.append(_("Course details: %(url)s") % {"url": url})
+            lines.append(phrases["waiting"] % {"names": ", ".join(waiting)})
+    lines.append(phrases["details"] % {"url": url})
     return "\n".join(lines)
 
 
@@ -265,6 +288,7 @@ def _document(feed: Feed, *, base_url: str, method: str | None = None, attendee:
     participants = _participants(feed.organisation_id, ids) if feed.organisation_id is not None else {}
     # reverse() costs about 0.1 ms and a feed names a thousand courses: reverse once, fill in each slug.
     course_url = base_url.rstrip("/") + reverse("catalogue:course", args=["course-slug"])
+    phrases = _phrases()
 
     chunks = [_head(feed, method)]
     for row in rows:
@@ -275,16 +299,16 @@ def _document(feed: Feed, *, base_url: str, method: str | None = None, attendee:
             _line("LAST-MODIFIED", _utc(row["updated_at"])),
             _line("SEQUENCE", str(row["sequence"])),
             _line("STATUS", "CANCELLED" if cancelled else ICAL_STATUS[row["status"]]),
-            _line("LOCATION", _text(_location(row, feed.private))),
+            _line("LOCATION", _text(_location(row, feed.private, phrases))),
             _line("DESCRIPTION", _text(_description(
                 row, trainers=trainers.get(pk, []), participants=participants.get(pk) if feed.organisation_id else None,
-                private=feed.private, url=url,
+                private=feed.private, url=url, phrases=phrases,
             ))),
             _line("URL", url),
             attendee,
             b"END:VEVENT\r\n",
         ])
-        title = _("Cancelled: %(title)s") % {"title": row["course__title"]} if cancelled else row["course__title"]
+        title = phrases["cancelled title"] % {"title": row["course__title"]} if cancelled else row["course__title"]
         count = len(slots[pk])
         for number, (slot_pk, _session, starts_at, ends_at) in enumerate(slots[pk], start=1):
             summary = f"{title} ({number}/{count})" if count > 1 else title

@@ -5,15 +5,14 @@ a client whose copy is current gets 304 without the feed being built. A wrong to
 404 as any unknown address.
 """
 
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.roles import Role
 from formation import calendar
+from formation.access import visible_sessions
 from formation.calendar import Feed
 from formation.models import OrganisationCalendar, Session, Trainer
 
@@ -56,30 +55,14 @@ class PublicFeedView(FeedView):
         return Feed(key="sessions", name=_("COORACE Formation sessions"), sessions=calendar.public_sessions())
 
 
-def sessions_visible_to(user):
-    """Published inter sessions for everyone; also a trainer's own sessions, a member's intra sessions; all for staff."""
-    public = Q(status__in=calendar.PUBLIC_STATUSES)
-    if not user.is_authenticated:
-        return Session.objects.filter(public, kind=Session.Kind.INTER)
-    if user.is_coorace_staff:
-        return Session.objects.all()
-    visible = public & Q(kind=Session.Kind.INTER)
-    member = getattr(user, "member", None)
-    if user.role == Role.MEMBER_HR and member is not None:
-        visible |= public & Q(organisation_id=member.organisation_id)
-    trainer = getattr(user, "trainer", None)
-    if trainer is not None:
-        visible |= Q(pk__in=trainer.sessions.values("pk"))
-    return Session.objects.filter(visible)
-
-
 class SessionFeedView(FeedView):
-    """One session, to add to one's calendar: a download rather than a subscription."""
+    """One session, to add to one's calendar: a download rather than a subscription. Whoever may see the session
+    may download it (published inter sessions for everyone); anyone else gets 404."""
 
     download = True
 
     def get_feed(self) -> Feed:
-        session = sessions_visible_to(self.request.user).filter(pk=self.kwargs["pk"]).values("pk", "course__title").first()
+        session = visible_sessions(self.request.user).filter(pk=self.kwargs["pk"]).values("pk", "course__title").first()
         if session is None:
             raise Http404
         return Feed(key=f"session-{session['pk']}", name=session["course__title"],

@@ -1,9 +1,14 @@
 """The e-mails of the enrolment lifecycle: each sent once per enrolment and kind, whatever retries happen."""
 
+from django.conf import settings
+
 from core.emails import queue_email
+from formation.calendar import invitation
 from formation.models import Enrolment
 
-KINDS = ("enrolment_confirmed", "enrolment_waitlisted", "waitlist_promoted", "session_cancelled")
+KINDS = ("enrolment_confirmed", "enrolment_waitlisted", "waitlist_promoted", "session_cancelled", "enrolment_cancelled")
+# These tell calendars to drop the events (METHOD:CANCEL).
+CANCELLING = ("session_cancelled", "enrolment_cancelled")
 
 
 def send_enrolment_notice(*, kind: str, enrolment_id: int) -> None:
@@ -13,8 +18,13 @@ def send_enrolment_notice(*, kind: str, enrolment_id: int) -> None:
     enrolment = Enrolment.objects.select_related(
         "session__course", "session__venue", "employee", "organisation"
     ).get(pk=enrolment_id)
+    attachments = None
+    if kind in CANCELLING:
+        calendar_file = invitation(enrolment, base_url=settings.SITE_URL)
+        attachments = [(calendar_file.filename, calendar_file.content, calendar_file.content_type)]
     queue_email(
         kind=kind, key=str(enrolment.pk), to=[enrolment.organisation.contact_email, enrolment.employee.email],
         template=f"emails/{kind}",
         context={"enrolment": enrolment, "session": enrolment.session, "slots": list(enrolment.session.slots.all())},
+        attachments=attachments,
     )

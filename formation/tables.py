@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.ui import euros
 from formation.display import date_range, place
+from formation.documents import available
 from formation.models import Enrolment, Session
 
 STATUS_BADGES = {
@@ -99,6 +100,8 @@ class EnrolmentTable(tables.Table):
     def render_body(self) -> SafeString:
         statuses, bases = dict(Enrolment.Status.choices), {"member": gettext("member"), "public": gettext("public")}
         cancel = escape(gettext("Cancel"))
+        documents = {"convocation": escape(gettext("Convocation")), "certificat": escape(gettext("Certificate")),
+                     "attestation": escape(gettext("Attestation"))}
         rows = []
         for row in self.paginated_rows:
             e = row.record
@@ -107,9 +110,11 @@ class EnrolmentTable(tables.Table):
                 status += " " + escape(gettext("position %(n)s") % {"n": e.waiting_ahead + 1})
             if e.cancelled_late:
                 status += " " + escape(gettext("(late)"))
-            action = ""
+            action = "".join(
+                f'<a class="btn btn-sm btn-link" href="{reverse("formation:enrolment_document", args=[e.pk, kind])}">'
+                f"{label}</a>" for kind, label in documents.items() if kind in available(e))
             if e.status in Enrolment.LIVE_STATUSES:
-                action = (f'<a class="btn btn-sm btn-outline-danger" '
+                action += (f'<a class="btn btn-sm btn-outline-danger" '
                           f'href="{reverse("formation:enrolment_cancel", args=[e.pk])}">{cancel}</a>')
             session_url = reverse("formation:session", args=[e.session_id])
             rows.append(

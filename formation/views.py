@@ -20,9 +20,11 @@ from formation.exceptions import FormationError
 from formation.filters import EnrolmentFilter, SessionFilter
 from formation.forms import CancelSessionForm, ConfirmSessionForm, EnrolForm, SessionForm, SlotForm
 from formation.models import Enrolment, Session, Slot
+from formation.services.attendance import may_take_attendance
 from formation.tables import EnrolmentTable, SessionTable
 
 TRAINING_ROLES = frozenset({Role.TRAINING, Role.ADMIN})
+TAKES_PLACE = (Session.Status.OPEN, Session.Status.FULL, Session.Status.CONFIRMED, Session.Status.COMPLETED)
 
 
 class SessionListView(LoginRequiredMixin, FilteredTableView):
@@ -64,6 +66,7 @@ class SessionDetailView(SessionMixin, TemplateView):
         context = super().get_context_data(**kwargs) | {
             "session": session, "slots": list(session.slots.all()), "trainers": list(session.trainers.all()),
             "enrolments": enrolments, "is_staff": is_training_staff(user),
+            "may_take_attendance": may_take_attendance(user, session) and session.status in TAKES_PLACE,
             "confirmed_count": session.enrolments.filter(
                 status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED]).count(),
             "waitlisted_count": session.enrolments.waitlisted().count(),

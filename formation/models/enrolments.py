@@ -63,6 +63,12 @@ class Enrolment(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_late = models.BooleanField(_("cancelled after the deadline"), default=False)
     promoted_at = models.DateTimeField(_("moved from the waiting list at"), null=True, blank=True)
+    attended_hours = models.DecimalField(
+        _("hours attended"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("Computed from attendance when the session is completed."),
+    )
+    abandoned_on = models.DateField(_("abandoned on"), null=True, blank=True)
+    abandon_reason = models.TextField(_("reason for abandoning"), blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -85,6 +91,11 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="enrolment_cancellation_dated"
             ),
+            models.CheckConstraint(
+                condition=Q(abandoned_on__isnull=True) | (Q(status="abandoned") & ~Q(abandon_reason="")),
+                name="enrolment_abandonment_has_status_and_reason",
+            ),
+            models.CheckConstraint(condition=Q(attended_hours__gte=0), name="enrolment_attended_hours_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -225,26 +225,29 @@ def test_an_intra_session_is_seen_by_its_organisation_only(client, organisation,
     assert client.get(url).status_code == 200
 
 
-def test_a_trainer_downloads_a_draft_session_they_run(client, db):
+def test_a_trainer_downloads_an_intra_session_they_run(client, organisation):
     user = UserFactory(role="trainer")
-    draft = SessionFactory(status=Session.Status.DRAFT)
-    draft.trainers.add(TrainerFactory(user=user))
+    intra = SessionFactory(kind=Session.Kind.INTRA, organisation=organisation)
+    url = reverse("calendar:session", args=[intra.pk])
     client.force_login(user)
-    assert client.get(reverse("calendar:session", args=[draft.pk])).status_code == 200
+    assert client.get(url).status_code == 404
+    intra.trainers.add(TrainerFactory(user=user))
+    assert client.get(url).status_code == 200
 
 
 # --- personal feeds -------------------------------------------------------------------------------------
 
-def test_a_trainer_feed_shows_their_sessions_drafts_included_with_remote_links(client, db):
+def test_a_trainer_feed_shows_their_sessions_out_of_draft_with_remote_links(client, organisation):
     trainer = TrainerFactory()
     mine = SessionFactory(venue=None, remote_url="https://visio.example.org/room-42")
+    intra = SessionFactory(kind=Session.Kind.INTRA, organisation=organisation, status=Session.Status.CONFIRMED)
     draft = SessionFactory(status=Session.Status.DRAFT)
-    mine.trainers.add(trainer)
-    draft.trainers.add(trainer)
+    for session in (mine, intra, draft):
+        session.trainers.add(trainer)
     SessionFactory()  # someone else's
     parsed = feed(client, reverse("calendar:trainer", args=[trainer.calendar_token]))
     assert len(parsed.events) == 4
-    assert {str(event["STATUS"]) for event in parsed.events} == {"TENTATIVE"}
+    assert sorted(str(event["STATUS"]) for event in parsed.events) == ["CONFIRMED", "CONFIRMED", "TENTATIVE", "TENTATIVE"]
     assert "https://visio.example.org/room-42" in {str(event["LOCATION"]) for event in parsed.events}
 
 

@@ -1,29 +1,21 @@
-"""Every change to sessions and enrolments: one function per business action.
-
-Seats (invariants C1–C3) are protected by a row lock on the session, taken before counting: two
-enrolments of the same session are serialised, so confirmed enrolments never exceed capacity and a
-freed seat goes to the first waitlisted enrolment exactly once. The partial unique constraint
-`one_live_enrolment_per_employee_and_session` is the database's own guard for C2.
-"""
+"""Scheduling sessions in half-days and moving them through their lifecycle."""
 
 import datetime
-from collections.abc import Iterable
+from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from adherents.access import organisation_of
-from adherents.models import Employee, Organisation
 from catalogue.models import Course
 from core import audit
-from core.roles import Role
-from formation.exceptions import EnrolmentError, SchedulingConflict, SessionStateError
+from formation.exceptions import SchedulingConflict, SessionStateError
+from formation.hours import attended_hours
 from formation.models import Enrolment, Session, Slot, Trainer, Venue
 from formation.scheduling import plan_slots
-from formation.tasks import send_enrolment_notice
+from formation.services import surveys
+from formation.services.common import locked_session, notify, require_training_staff
+from formation.services.enrolment import fill_free_seats
 
 S = Session.Status
 # Which states each lifecycle action starts from.
@@ -35,33 +27,12 @@ TRANSITIONS = {
 }
 
 
-def _require_training_staff(user) -> None:
-    if not (user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN)):
-        raise PermissionDenied
-
-
-def _locked_session(session_id: int) -> Session:
-    """The session row, locked until commit: the seat lock. FORMATION_SEAT_LOCK=False exists only
-    so that a test can show the race it prevents."""
-    sessions = Session.objects.select_related("course")
-    if getattr(settings, "FORMATION_SEAT_LOCK", True):
-        sessions = sessions.select_for_update(of=("self",))
-    return sessions.get(pk=session_id)
-
-
 def _check_transition(session: Session, action: str) -> None:
     if session.status not in TRANSITIONS[action]:
         raise SessionStateError(
             _("This action is not possible for a session that is %(status)s.") % {"status": session.get_status_display()}
         )
 
-
-def _notify(enrolments: Iterable[Enrolment], kind: str) -> None:
-    for enrolment in enrolments:
-        send_enrolment_notice.delay_on_commit(enrolment.pk, kind)
-
-
-# --- scheduling -----------------------------------------------------------------------------------------
 
 def _conflicts(*, trainer_ids: list[int], venue_id: int | None, starts_at, ends_at, exclude_session_id=None) -> list[str]:
     """What already occupies these trainers or this venue between starts_at and ends_at, in words."""
@@ -112,7 +83,7 @@ def create_session(
     remote_url: str = "", trainer_ids: list[int] | None = None, min_participants: int = 1,
 ) -> Session:
     """Schedule a draft session with its half-days, generated from the start date and the course's duration."""
-    _require_training_staff(by)
+    require_training_staff(by)
     trainer_ids = sorted(set(trainer_ids or []))
     course = Course.objects.get(pk=course_id)
     planned = plan_slots(start_date, course.duration_hours)
@@ -136,9 +107,9 @@ def create_session(
 @transaction.atomic
 def reschedule_slot(*, slot_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime, by) -> Slot:
     """Move one half-day; the calendar sequence goes up so that subscribed calendars update."""
-    _require_training_staff(by)
+    require_training_staff(by)
     slot = Slot.objects.select_related("session").get(pk=slot_id)
-    session = _locked_session(slot.session_id)
+    session = locked_session(slot.session_id)
     if session.status in (S.CANCELLED, S.COMPLETED):
         raise SessionStateError(_("A cancelled or completed session cannot be rescheduled."))
     if ends_at <= starts_at:
@@ -163,20 +134,18 @@ def reschedule_slot(*, slot_id: int, starts_at: datetime.datetime, ends_at: date
     return slot
 
 
-# --- lifecycle ------------------------------------------------------------------------------------------
-
 @transaction.atomic
 def open_session(*, session_id: int, by) -> Session:
     """Publish a draft session: members can enrol from now on."""
-    _require_training_staff(by)
-    session = _locked_session(session_id)
+    require_training_staff(by)
+    session = locked_session(session_id)
     _check_transition(session, "open")
     if not session.venue_id and not session.remote_url:
         raise SessionStateError(_("Give a venue or a remote link before opening the session."))
     if not session.slots.exists():
         raise SessionStateError(_("The session has no half-day."))
     session.status = S.OPEN
-    _fill_free_seats(session)
+    fill_free_seats(session)
     session.sequence += 1
     session.save()
     audit.record(by, "formation.session.opened", session)
@@ -186,8 +155,8 @@ def open_session(*, session_id: int, by) -> Session:
 @transaction.atomic
 def confirm_session(*, session_id: int, by, despite_minimum: bool = False) -> Session:
     """Confirm that the session will take place; below the minimum of participants only when asked to."""
-    _require_training_staff(by)
-    session = _locked_session(session_id)
+    require_training_staff(by)
+    session = locked_session(session_id)
     _check_transition(session, "confirm")
     confirmed = session.enrolments.confirmed().count()
     if confirmed < session.min_participants and not despite_minimum:
@@ -205,11 +174,11 @@ def confirm_session(*, session_id: int, by, despite_minimum: bool = False) -> Se
 @transaction.atomic
 def cancel_session(*, session_id: int, reason: str, by) -> Session:
     """Cancel the session; everyone enrolled or waiting is cancelled and notified."""
-    _require_training_staff(by)
+    require_training_staff(by)
     reason = reason.strip()
     if not reason:
         raise SessionStateError(_("Say why the session is cancelled: the trainees will read it."))
-    session = _locked_session(session_id)
+    session = locked_session(session_id)
     _check_transition(session, "cancel")
     enrolments = list(session.enrolments.live())
     now = timezone.now()
@@ -218,133 +187,39 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
     session.sequence += 1
     session.save()
     audit.record(by, "formation.session.cancelled", session, {"reason": reason, "enrolments": len(enrolments)})
-    _notify(enrolments, "session_cancelled")
+    notify(enrolments, "session_cancelled")
     return session
 
 
 @transaction.atomic
 def complete_session(*, session_id: int, by) -> Session:
-    """Close a session that took place: confirmed trainees completed it, the waiting list is closed."""
-    _require_training_staff(by)
-    session = _locked_session(session_id)
+    """Close a session that took place: each trainee's hours attended come from the attendance marks;
+    who attended at least one half-day completed it, who attended none abandoned it; the waiting list
+    is closed and the end-of-training questionnaires are sent."""
+    require_training_staff(by)
+    session = locked_session(session_id)
     _check_transition(session, "complete")
     if session.ends_at and session.ends_at > timezone.now():
         raise SessionStateError(_("The session is not over yet: its last half-day ends on %(end)s.")
                                 % {"end": formats.date_format(timezone.localtime(session.ends_at), "DATETIME_FORMAT")})
     now = timezone.now()
-    completed = session.enrolments.confirmed().update(status=Enrolment.Status.COMPLETED)
+    hours = attended_hours(session)
+    outcome = {"completed": 0, "abandoned": 0}
+    for enrolment in session.enrolments.filter(status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.ABANDONED]):
+        enrolment.attended_hours = hours.get(enrolment.pk, Decimal("0.00"))
+        if enrolment.status == Enrolment.Status.CONFIRMED and enrolment.attended_hours == 0:
+            enrolment.status, enrolment.abandoned_on = Enrolment.Status.ABANDONED, timezone.localdate()
+            enrolment.abandon_reason = _("Absent from every half-day.")
+        elif enrolment.status == Enrolment.Status.CONFIRMED:
+            enrolment.status = Enrolment.Status.COMPLETED
+        outcome[enrolment.status] += 1
+        enrolment.save(update_fields=["status", "attended_hours", "abandoned_on", "abandon_reason"])
     session.enrolments.waitlisted().update(status=Enrolment.Status.CANCELLED, cancelled_at=now)
     session.status = S.COMPLETED
     session.sequence += 1
     session.save()
-    audit.record(by, "formation.session.completed", session, {"completed": completed})
+    invited = surveys.invite_at_completion(session)
+    audit.record(by, "formation.session.completed", session, outcome | {"surveys": invited})
     return session
 
-
-# --- enrolment ------------------------------------------------------------------------------------------
-
-def _fill_free_seats(session: Session) -> list[Enrolment]:
-    """Give free seats to the waiting list in order of enrolment, then set open/full. Needs the seat lock."""
-    free = session.capacity - session.enrolments.confirmed().count()
-    promoted = []
-    if free > 0 and session.status in Session.ENROLLING_STATUSES + (S.CONFIRMED,):
-        now = timezone.now()
-        for enrolment in session.enrolments.waitlisted().order_by("enrolled_at", "pk")[:free]:
-            enrolment.status, enrolment.promoted_at = Enrolment.Status.CONFIRMED, now
-            enrolment.save(update_fields=["status", "promoted_at"])
-            promoted.append(enrolment)
-        free -= len(promoted)
-    if session.status in Session.ENROLLING_STATUSES:
-        session.status = S.FULL if free <= 0 else S.OPEN
-    return promoted
-
-
-def _enrolment_refusal(session: Session, organisation: Organisation, today: datetime.date) -> str | None:
-    if session.kind == Session.Kind.INTRA and session.organisation_id != organisation.pk:
-        return _("This session is reserved for another organisation.")
-    if session.status not in Session.ENROLLING_STATUSES:
-        return _("This session is not open for enrolment (it is %(status)s).") % {"status": session.get_status_display()}
-    if today > session.enrolment_deadline:
-        return _("Enrolment closed on %(date)s.") % {"date": formats.date_format(session.enrolment_deadline)}
-    return None
-
-
-@transaction.atomic
-def enrol_employees(*, session_id: int, employee_ids: list[int], by) -> list[Enrolment]:
-    """Enrol employees of the user's organisation: confirmed while seats remain, then on the waiting list.
-
-    The price is the course's member price when the organisation is in good standing today, else the
-    public price; it is computed here (never taken from the request) and frozen on each enrolment.
-    """
-    organisation = organisation_of(by)
-    wanted = sorted(set(employee_ids))
-    if not wanted:
-        raise EnrolmentError(_("Choose at least one employee."))
-    session = _locked_session(session_id)
-    today = timezone.localdate()
-    refusal = _enrolment_refusal(session, organisation, today)
-    if refusal:
-        raise EnrolmentError(refusal)
-    employees = list(Employee.objects.active().filter(organisation=organisation, pk__in=wanted))
-    if len(employees) != len(wanted):
-        raise EnrolmentError(_("Some of these employees do not belong to your organisation."))
-    already = session.enrolments.live().filter(employee_id__in=wanted).select_related("employee")
-    if already:
-        raise EnrolmentError(_("Already enrolled in this session: %(names)s.")
-                             % {"names": ", ".join(str(e.employee) for e in already)})
-    price = session.course.price_for(organisation, on=today)
-    free = session.capacity - session.enrolments.confirmed().count()
-    statuses = [Enrolment.Status.CONFIRMED] * max(0, min(free, len(employees)))
-    statuses += [Enrolment.Status.WAITLISTED] * (len(employees) - len(statuses))
-    free -= statuses.count(Enrolment.Status.CONFIRMED)
-    try:
-        created = Enrolment.objects.bulk_create(
-            Enrolment(session=session, employee=employee, organisation=organisation, status=status,
-                      unit_price=price.amount, price_basis=price.basis, enrolled_by=by)
-            for employee, status in zip(employees, statuses, strict=True)
-        )
-    except IntegrityError as error:  # only reachable without the seat lock: the unique constraint is the guard
-        raise EnrolmentError(_("Already enrolled in this session: %(names)s.")
-                             % {"names": ", ".join(str(e) for e in employees)}) from error
-    if free <= 0 and session.status == S.OPEN:
-        session.status = S.FULL
-        session.save(update_fields=["status", "updated_at"])
-    audit.record(by, "formation.enrolment.created", session, {
-        "employees": [e.pk for e in employees], "unit_price": price.amount, "basis": price.basis,
-        "waitlisted": sum(e.status == Enrolment.Status.WAITLISTED for e in created),
-    })
-    for enrolment in created:
-        kind = "enrolment_confirmed" if enrolment.status == Enrolment.Status.CONFIRMED else "enrolment_waitlisted"
-        send_enrolment_notice.delay_on_commit(enrolment.pk, kind)
-    return created
-
-
-def _may_cancel(user, enrolment: Enrolment) -> bool:
-    if user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN):
-        return True
-    member = getattr(user, "member", None)
-    return user.role == Role.MEMBER_HR and member is not None and member.organisation_id == enrolment.organisation_id
-
-
-@transaction.atomic
-def cancel_enrolment(*, enrolment_id: int, by) -> Enrolment:
-    """Cancel an enrolment (marked late after the deadline); a freed seat goes to the waiting list."""
-    enrolment = Enrolment.objects.get(pk=enrolment_id)
-    if not _may_cancel(by, enrolment):
-        raise PermissionDenied
-    session = _locked_session(enrolment.session_id)
-    enrolment.refresh_from_db()
-    if enrolment.status not in Enrolment.LIVE_STATUSES:
-        raise EnrolmentError(_("This enrolment is already %(status)s.") % {"status": enrolment.get_status_display()})
-    enrolment.status = Enrolment.Status.CANCELLED
-    enrolment.cancelled_at = timezone.now()
-    enrolment.cancelled_late = timezone.localdate() > session.enrolment_deadline
-    enrolment.save(update_fields=["status", "cancelled_at", "cancelled_late"])
-    promoted = _fill_free_seats(session)
-    session.save(update_fields=["status", "updated_at"])
-    audit.record(by, "formation.enrolment.cancelled", enrolment, {
-        "late": enrolment.cancelled_late, "promoted": [e.pk for e in promoted],
-    })
-    _notify(promoted, "waitlist_promoted")
-    return enrolment
 

@@ -1,0 +1,152 @@
+"""Attendance per half-day (émargement), signatures, assessments and drop-out follow-up."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.roles import Role
+from formation.exceptions import FormationError
+from formation.models import Assessment, Attendance, ContactAttempt, Enrolment, Session, Slot, TrainerSignature
+from formation.models.attendance import MAX_SIGNATURE_LENGTH
+
+SIGNATURE_PREFIX = "data:image/png;base64,"
+# Who can be marked on a half-day: the trainees holding a seat.
+MARKABLE = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.ABANDONED)
+
+
+@dataclass(frozen=True)
+class Mark:
+    enrolment_id: int
+    status: str
+    signature: str = ""
+
+
+def teaches(user, session: Session) -> bool:
+    trainer = getattr(user, "trainer", None)
+    return trainer is not None and session.trainers.filter(pk=trainer.pk).exists()
+
+
+def may_take_attendance(user, session: Session) -> bool:
+    """Training staff for every session, trainers for their own."""
+    return user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN) or teaches(user, session)
+
+
+def _check_signature(signature: str) -> str:
+    if signature and (not signature.startswith(SIGNATURE_PREFIX) or len(signature) > MAX_SIGNATURE_LENGTH):
+        raise FormationError(_("The signature could not be read: please sign again."))
+    return signature
+
+
+@transaction.atomic
+def record_attendance(*, slot_id: int, marks: list[Mark], by) -> list[Attendance]:
+    """Mark each trainee present, absent or excused for a half-day; a later change is kept in the audit log."""
+    slot = Slot.objects.select_related("session").get(pk=slot_id)
+    session = slot.session
+    if not may_take_attendance(by, session):
+        raise PermissionDenied
+    if session.status in (Session.Status.CANCELLED, Session.Status.DRAFT):
+        raise FormationError(_("Attendance is taken only for sessions that take place."))
+    allowed = set(session.enrolments.filter(status__in=MARKABLE).values_list("pk", flat=True))
+    if any(mark.enrolment_id not in allowed for mark in marks):
+        raise FormationError(_("Some of these trainees are not enrolled in this session."))
+    if any(mark.status not in Attendance.Status.values for mark in marks):
+        raise FormationError(_("Unknown attendance status."))
+    existing = {a.enrolment_id: a for a in Attendance.objects.select_for_update().filter(slot=slot)}
+    now, saved, changes = timezone.now(), [], []
+    for mark in marks:
+        signature = _check_signature(mark.signature) if mark.status == Attendance.Status.PRESENT else ""
+        attendance = existing.get(mark.enrolment_id)
+        if attendance is None:
+            attendance = Attendance(enrolment_id=mark.enrolment_id, slot=slot)
+        elif attendance.status != mark.status or (signature and signature != attendance.signature):
+            changes.append({"enrolment": mark.enrolment_id, "before": attendance.status, "after": mark.status,
+                            "signature_replaced": bool(signature and attendance.signature)})
+        else:
+            saved.append(attendance)
+            continue
+        attendance.status = mark.status
+        if signature:
+            attendance.signature, attendance.signed_at = signature, now
+        elif mark.status != Attendance.Status.PRESENT:
+            attendance.signature, attendance.signed_at = "", None
+        attendance.recorded_by = by
+        attendance.save()
+        saved.append(attendance)
+    audit.record(by, "formation.attendance.recorded", session, {
+        "slot": slot.pk, "marks": {m.enrolment_id: m.status for m in marks}, "changes": changes,
+    })
+    return saved
+
+
+@transaction.atomic
+def sign_half_day(*, slot_id: int, signature: str, by) -> TrainerSignature:
+    """The trainer signs the half-day's sheet (once; signing again replaces it, and the audit log says so)."""
+    slot = Slot.objects.select_related("session").get(pk=slot_id)
+    trainer = getattr(by, "trainer", None)
+    if trainer is None or not slot.session.trainers.filter(pk=trainer.pk).exists():
+        raise PermissionDenied
+    if not signature:
+        raise FormationError(_("Draw your signature before saving it."))
+    signed, created = TrainerSignature.objects.update_or_create(
+        slot=slot, trainer=trainer, defaults={"signature": _check_signature(signature), "signed_at": timezone.now()},
+    )
+    audit.record(by, "formation.attendance.trainer_signed", slot.session, {"slot": slot.pk, "replaced": not created})
+    return signed
+
+
+@transaction.atomic
+def record_assessments(*, enrolment_id: int, results: dict[int, str], by) -> list[Assessment]:
+    """The result for each objective of the course (acquired / in progress / not acquired)."""
+    enrolment = Enrolment.objects.select_related("session__course").get(pk=enrolment_id)
+    if not may_take_attendance(by, enrolment.session):
+        raise PermissionDenied
+    objectives = enrolment.session.course.objectives
+    saved = []
+    for position, result in sorted(results.items()):
+        if not 0 <= position < len(objectives) or result not in Assessment.Result.values:
+            raise FormationError(_("Unknown objective or result."))
+        assessment, _created = Assessment.objects.update_or_create(
+            enrolment=enrolment, position=position,
+            defaults={"objective": objectives[position][:300], "result": result, "recorded_by": by},
+        )
+        saved.append(assessment)
+    audit.record(by, "formation.assessment.recorded", enrolment, {"results": results})
+    return saved
+
+
+def _require_staff(user) -> None:
+    if not (user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN)):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def log_contact(*, enrolment_id: int, on: datetime.date, channel: str, note: str, by) -> ContactAttempt:
+    """Record an attempt to reach a trainee at risk of dropping out."""
+    _require_staff(by)
+    if channel not in ContactAttempt.Channel.values:
+        raise FormationError(_("Unknown contact channel."))
+    contact = ContactAttempt.objects.create(enrolment_id=enrolment_id, on=on, channel=channel, note=note.strip(), by=by)
+    audit.record(by, "formation.followup.contacted", contact.enrolment, {"on": on, "channel": channel})
+    return contact
+
+
+@transaction.atomic
+def record_abandonment(*, enrolment_id: int, on: datetime.date, reason: str, by) -> Enrolment:
+    """A trainee gave up: the enrolment is abandoned, with a date and a reason."""
+    _require_staff(by)
+    reason = reason.strip()
+    if not reason:
+        raise FormationError(_("Say why the trainee gave up."))
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+    if enrolment.status not in (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED):
+        raise FormationError(_("Only a confirmed trainee can abandon."))
+    before = enrolment.status
+    enrolment.status, enrolment.abandoned_on, enrolment.abandon_reason = Enrolment.Status.ABANDONED, on, reason
+    enrolment.save(update_fields=["status", "abandoned_on", "abandon_reason"])
+    audit.record(by, "formation.enrolment.abandoned", enrolment, {"before": before, "on": on, "reason": reason})
+    return enrolment

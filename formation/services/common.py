@@ -1,0 +1,39 @@
+"""What the formation services share: who may manage sessions, the seat lock, notices on commit."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from core.roles import Role
+from formation.models import Enrolment, Session
+from formation.services.convocations import CONVOCATION_BEFORE
+from formation.tasks import send_convocation, send_enrolment_notice
+
+
+def require_training_staff(user) -> None:
+    if not (user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN)):
+        raise PermissionDenied
+
+
+def locked_session(session_id: int) -> Session:
+    """The session row, locked until commit: the seat lock. FORMATION_SEAT_LOCK=False exists only
+    so that a test can show the race it prevents."""
+    sessions = Session.objects.select_related("course")
+    if getattr(settings, "FORMATION_SEAT_LOCK", True):
+        sessions = sessions.select_for_update(of=("self",))
+    return sessions.get(pk=session_id)
+
+
+def notify(enrolments: Iterable[Enrolment], kind: str) -> None:
+    for enrolment in enrolments:
+        send_enrolment_notice.delay_on_commit(enrolment.pk, kind)
+
+
+def convoke_if_due(enrolments: Iterable[Enrolment], session: Session) -> None:
+    """A confirmed enrolment within 7 days of the start gets its convocation at once, not at the next hourly run."""
+    if session.starts_at and session.starts_at - timezone.now() <= CONVOCATION_BEFORE:
+        for enrolment in enrolments:
+            if enrolment.status == Enrolment.Status.CONFIRMED:
+                send_convocation.delay_on_commit(enrolment.pk)
