@@ -1,8 +1,13 @@
 """Demo sessions over the past three months and the next six, in many delegations: some full with a
 waiting list, some cancelled, some completed (5,000 sessions at full scale)."""
 
+import base64
 import datetime
+import math
 import random
+import struct
+import zlib
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,8 +17,19 @@ from adherents.models import Delegation, Employee, MemberUser, Organisation
 from catalogue.models import Course
 from catalogue.pricing import basis_for
 from core.models import User
-from formation.models import Enrolment, Session, Slot, Trainer, Venue
+from formation.models import (
+    Assessment,
+    Attendance,
+    Enrolment,
+    Session,
+    Slot,
+    SurveyInvitation,
+    Trainer,
+    TrainerSignature,
+    Venue,
+)
 from formation.scheduling import plan_slots
+from formation.services.surveys import VALID_FOR
 
 SESSIONS = {"demo": 120, "full": 5000}
 TRAINERS = [("Marc", "Formateur"), ("Sylvie", "Renaud"), ("Ahmed", "Bensalem"), ("Claire", "Dumont"),
@@ -137,8 +153,68 @@ def seed_enrolments(rng: random.Random) -> int:
     return len(enrolments)
 
 
+def signature_png(rng: random.Random, width: int = 180, height: int = 50) -> str:
+    """A scribble, as the PNG data URL a signature pad produces (demo data only)."""
+    pixels = [[255] * width for _ in range(height)]
+    phase, amplitude, frequency = rng.random() * 6, rng.uniform(8, 18), rng.uniform(0.05, 0.12)
+    for x in range(10, width - 10):
+        y = int(height / 2 + amplitude * math.sin(phase + x * frequency) * math.cos(x / 40))
+        for dy in (0, 1):
+            if 0 <= y + dy < height:
+                pixels[y + dy][x] = 20
+    raw = b"".join(b"\x00" + bytes(row) for row in pixels)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+    png += chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def seed_quality_trail(rng: random.Random, limit: int = 60) -> int:
+    """Attendance with signatures, assessments, hours and survey answers for the latest completed sessions."""
+    if Attendance.objects.exists():
+        return 0
+    signatures = [signature_png(rng) for _ in range(8)]
+    sessions = list(Session.objects.filter(status=S.COMPLETED).prefetch_related("slots", "trainers")
+                    .select_related("course").order_by("-starts_at")[:limit])
+    marks, trainer_marks, assessments, surveys = [], [], [], []
+    for session in sessions:
+        slots = list(session.slots.all())
+        for trainer in session.trainers.all():
+            trainer_marks += [TrainerSignature(slot=slot, trainer=trainer, signature=rng.choice(signatures),
+                                               signed_at=slot.starts_at) for slot in slots]
+        for enrolment in session.enrolments.filter(status=E.COMPLETED):
+            statuses = rng.choices(["present", "absent", "excused"], weights=[88, 7, 5], k=len(slots))
+            marks += [Attendance(enrolment=enrolment, slot=slot, status=status,
+                                 signature=rng.choice(signatures) if status == "present" else "",
+                                 signed_at=slot.starts_at if status == "present" else None)
+                      for slot, status in zip(slots, statuses, strict=True)]
+            enrolment.attended_hours = sum((slot.hours for slot, status in zip(slots, statuses, strict=True)
+                                            if status == "present"), Decimal("0")).quantize(Decimal("0.01"))
+            enrolment.save(update_fields=["attended_hours"])
+            assessments += [Assessment(enrolment=enrolment, position=position, objective=objective[:300],
+                                       result=rng.choices(Assessment.Result.values, weights=[75, 20, 5])[0])
+                            for position, objective in enumerate(session.course.objectives)]
+            if rng.random() < 0.75:
+                scores = [rng.choices([5, 4, 3, 2], weights=[50, 35, 10, 5])[0] for _ in range(4)]
+                surveys.append(SurveyInvitation(
+                    enrolment=enrolment, kind=SurveyInvitation.Kind.END, expires_at=session.ends_at + VALID_FOR,
+                    answered_at=session.ends_at + datetime.timedelta(days=1), overall=scores[0], content=scores[1],
+                    trainer_rating=scores[2], usefulness=scores[3],
+                    comment=rng.choice(["", "Très concret, merci !", "Un peu court sur la pratique.", "Formatrice à l'écoute."]),
+                ))
+    Attendance.objects.bulk_create(marks, batch_size=2000)
+    TrainerSignature.objects.bulk_create(trainer_marks, batch_size=2000)
+    Assessment.objects.bulk_create(assessments, batch_size=2000)
+    SurveyInvitation.objects.bulk_create(surveys, batch_size=2000)
+    return len(marks)
+
+
 @transaction.atomic
 def seed(*, scale: str, rng: random.Random, password: str, progress) -> str:
     sessions = seed_sessions(SESSIONS[scale], rng)
     enrolments = seed_enrolments(rng)
-    return f"{sessions} sessions, {enrolments} inscriptions créées"
+    marks = seed_quality_trail(rng)
+    return f"{sessions} sessions, {enrolments} inscriptions, {marks} émargements créés"
