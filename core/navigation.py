@@ -25,9 +25,10 @@ def links_for(user) -> list[Link]:
             Link(_("Employees"), reverse("adherents:employees", args=[organisation_id])),
             Link(_("Sessions"), reverse("formation:sessions")),
             Link(_("Enrolments"), reverse("formation:enrolments")),
+            Link(_("My calendar"), reverse("calendar:mine")),
         ]
     if user.role == Role.TRAINER:
-        links.append(Link(_("My sessions"), reverse("formation:sessions")))
+        links += [Link(_("My sessions"), reverse("formation:sessions")), Link(_("My calendar"), reverse("calendar:mine"))]
     if user.is_coorace_staff:
         links += [
             Link(_("Sessions"), reverse("formation:sessions")),
