@@ -66,7 +66,6 @@ def worker(redis_url, tmp_path):
         yield tmp_path
     finally:
         app.conf.update(broker_url="", task_always_eager=True)
-        app.pool.force_close_all()
         process.terminate()
         output, _ = process.communicate(timeout=30)
         print(output)

@@ -10,8 +10,9 @@ from django.utils.http import http_date
 from icalendar import Calendar
 
 from formation import calendar
+from formation.calendar_tokens import organisation_calendar_for
 from formation.models import Session
-from formation.services import cancel_session, reschedule_slot
+from formation.services import cancel_enrolment, cancel_session, reschedule_slot
 from tests.factories import EmployeeFactory, OrganisationFactory, UserFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory, VenueFactory
 
@@ -262,8 +263,6 @@ def test_a_wrong_token_is_a_plain_404(client, db, name):
 
 
 def test_the_organisation_feed_never_shows_another_members_data(client, organisation, other_organisation):
-    from formation.calendar_tokens import organisation_calendar_for
-
     shared = SessionFactory()
     mine = EnrolmentFactory(session=shared, employee=EmployeeFactory(organisation=organisation, first_name="Awa",
                                                                       last_name="Diallo"))
@@ -291,9 +290,6 @@ def test_the_organisation_feed_never_shows_another_members_data(client, organisa
 def test_the_organisation_feed_keeps_a_cancelled_session_and_drops_a_cancelled_enrolment(
     client, organisation, hr_user, staff_user
 ):
-    from formation.calendar_tokens import organisation_calendar_for
-    from formation.services import cancel_enrolment
-
     kept = EnrolmentFactory(employee=EmployeeFactory(organisation=organisation))
     dropped = EnrolmentFactory(employee=EmployeeFactory(organisation=organisation))
     url = reverse("calendar:organisation", args=[organisation_calendar_for(organisation).token])
@@ -307,8 +303,6 @@ def test_the_organisation_feed_keeps_a_cancelled_session_and_drops_a_cancelled_e
 
 
 def test_the_organisation_feed_etag_follows_its_enrolments(client, organisation):
-    from formation.calendar_tokens import organisation_calendar_for
-
     enrolment = EnrolmentFactory(employee=EmployeeFactory(organisation=organisation))
     url = reverse("calendar:organisation", args=[organisation_calendar_for(organisation).token])
     etag = client.get(url)["ETag"]

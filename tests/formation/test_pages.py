@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from formation.models import Enrolment, Session
+from formation.models import Attendance, Enrolment, Session
 from tests.catalogue.factories import CourseFactory
 from tests.factories import EmployeeFactory, MemberUserFactory, UserFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory, VenueFactory, next_monday
@@ -154,16 +154,17 @@ class TestLifecycle:
         session = SessionFactory(status=Session.Status.DRAFT, min_participants=1)
         client.force_login(staff_user)
         self.action(client, session, "open")
-        EnrolmentFactory(session=session)
+        came, never = EnrolmentFactory(session=session), EnrolmentFactory(session=session)
         self.action(client, session, "confirm")
         session.refresh_from_db()
         assert session.status == Session.Status.CONFIRMED
         Session.objects.filter(pk=session.pk).update(
             starts_at=timezone.now() - datetime.timedelta(hours=9), ends_at=timezone.now() - datetime.timedelta(hours=1))
+        Attendance.objects.create(enrolment=came, slot=session.slots.first(), status="present")
         self.action(client, session, "complete")
         session.refresh_from_db()
         assert session.status == Session.Status.COMPLETED
-        assert set(session.enrolments.values_list("status", flat=True)) == {"completed"}
+        assert dict(session.enrolments.values_list("pk", "status")) == {came.pk: "completed", never.pk: "abandoned"}
 
     def test_confirming_below_the_minimum_warns_and_needs_a_tick(self, client, staff_user):
         session = SessionFactory(min_participants=5)

@@ -1,0 +1,141 @@
+"""Races on real threads against PostgreSQL: the books stay exact whatever the interleaving."""
+
+import random
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection, transaction
+from django.test import override_settings
+
+from mutualisation import services
+from mutualisation.exceptions import InsufficientFunds
+from mutualisation.models import Account, AccountKind, Transaction, TransactionCode
+from mutualisation.services import credit, debit
+from mutualisation.verification import verify_ledger
+from tests.mutualisation.factories import AccountFactory
+from tests.mutualisation.threads import run_in_threads
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+
+def move(source_id, destination_id, cents, key, by, day):
+    return services.post_transaction(date=day, code=TransactionCode.TRANSFER, label="Virement",
+                                     legs=[debit(source_id, cents), credit(destination_id, cents)],
+                                     idempotency_key=key, by=by)
+
+
+@pytest.fixture
+def stock(fiscal_year, finance_user, today):
+    source = AccountFactory(may_not_go_negative=False)
+
+    def give(account, cents):
+        move(source.pk, account.pk, cents, f"stock-{account.pk}", finance_user, today)
+        return account
+
+    return give
+
+
+def test_money_moving_both_ways_ends_at_the_exact_balances(stock, finance_user, today, caplog):
+    first, second = stock(AccountFactory(), 1_000_000), stock(AccountFactory(), 1_000_000)
+    rng = random.Random(7)
+    calls = []
+    for thread in range(8):
+        moves = [(rng.choice([(first.pk, second.pk), (second.pk, first.pk)]), rng.randint(1, 1_000)) for _ in range(25)]
+        calls.append((thread, moves))
+
+    def worker(thread, moves):
+        for number, ((source, destination), cents) in enumerate(moves):
+            move(source, destination, cents, f"t{thread}-{number}", finance_user, today)
+        return len(moves)
+
+    with caplog.at_level("WARNING", logger="mutualisation.retry"):
+        results = run_in_threads(worker, calls)
+    assert results == [25] * 8
+    expected = 1_000_000 + sum(cents if source == second.pk else -cents
+                               for _thread, moves in calls for (source, _destination), cents in moves)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.balance, second.balance) == (expected, 2_000_000 - expected)
+    # Accounts are always locked in the same order: no deadlock ever needed a retry.
+    assert not [record for record in caplog.records if "Deadlock" in record.getMessage()]
+    assert verify_ledger() == []
+
+
+def test_control_locking_two_accounts_in_opposite_orders_deadlocks(stock):
+    """The control: both-ways traffic does collide; only the fixed lock order above keeps it deadlock-free."""
+    first, second = stock(AccountFactory(), 10), stock(AccountFactory(), 10)
+    both_locked = threading.Barrier(2)
+
+    def lock(order):
+        with transaction.atomic():
+            Account.objects.select_for_update().get(pk=order[0])
+            both_locked.wait()
+            time.sleep(0.1)
+            Account.objects.select_for_update().get(pk=order[1])
+        return "ok"
+
+    results = run_in_threads(lock, [((first.pk, second.pk),), ((second.pk, first.pk),)])
+    assert "ok" in results
+    assert any(isinstance(result, OperationalError) and "deadlock" in str(result) for result in results)
+
+
+def race_for_the_last_euro(stock, finance_user, today, threads=20):
+    sink = AccountFactory(may_not_go_negative=False)
+    last_euro = stock(AccountFactory(), 100)
+    results = run_in_threads(lambda n: move(last_euro.pk, sink.pk, 100, f"take-{n}", finance_user, today),
+                             [(n,) for n in range(threads)])
+    last_euro.refresh_from_db()
+    return last_euro, results
+
+
+def test_a_race_for_the_last_euro_lets_exactly_one_through(stock, finance_user, today):
+    account, results = race_for_the_last_euro(stock, finance_user, today)
+    posted = [result for result in results if isinstance(result, Transaction)]
+    refused = [result for result in results if isinstance(result, InsufficientFunds)]
+    assert (len(posted), len(refused)) == (1, 19)
+    assert account.balance == 0 and account.available == 0
+    # With the row locks, every loser saw the real balance: the application refused them itself.
+    assert not any(refusal.by_database for refusal in refused)
+    assert verify_ledger() == []
+
+
+@override_settings(LEDGER_LOCK_ACCOUNTS=False)
+def test_control_without_row_locks_the_race_is_real_and_the_check_constraint_still_holds(stock, finance_user, today):
+    account, results = race_for_the_last_euro(stock, finance_user, today)
+    posted = [result for result in results if isinstance(result, Transaction)]
+    refused = [result for result in results if isinstance(result, InsufficientFunds)]
+    # Several threads read 1 € available at once and passed the application's check...
+    assert any(refusal.by_database for refusal in refused)
+    # ...and the database's CHECK constraint still let only one through.
+    assert len(posted) == 1 and account.balance == 0
+    assert verify_ledger() == []
+
+
+def test_the_same_idempotency_key_from_many_threads_posts_once(stock, finance_user, today):
+    source, destination = stock(AccountFactory(), 5_000), AccountFactory()
+    results = run_in_threads(lambda: move(source.pk, destination.pk, 1_234, "once", finance_user, today),
+                             [()] * 10)
+    assert all(isinstance(result, Transaction) for result in results), results
+    assert len({result.pk for result in results}) == 1
+    destination.refresh_from_db()
+    assert destination.balance == 1_234
+    assert Transaction.objects.filter(idempotency_key="once").count() == 1
+    assert verify_ledger() == []
+
+
+def test_a_commitment_paid_from_two_threads_is_settled_once(stock, finance_user, today):
+    envelope = stock(AccountFactory(), 50_000)
+    services.fund_account(AccountKind.BANK)
+    commitment = services.commit_funding(source_id=envelope.pk, amount=30_000, date=today, label="Formation",
+                                         idempotency_key="c1", by=finance_user)
+    services.record_grant(amount=100_000, date=today, label="Subvention", idempotency_key="g", by=finance_user)
+    results = run_in_threads(
+        lambda cents: services.pay_commitment(reservation_id=commitment.pk, amount=cents, date=today, by=finance_user),
+        [(20_000,), (25_000,)])
+    assert sum(isinstance(result, Transaction) for result in results) == 1
+    envelope.refresh_from_db()
+    assert envelope.balance in (30_000, 25_000) and envelope.pending_out == 0
+    assert Transaction.objects.filter(code=TransactionCode.SETTLEMENT).count() == 1
+    assert verify_ledger() == []
+    connection.close()

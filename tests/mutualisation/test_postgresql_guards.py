@@ -1,0 +1,94 @@
+"""The database's own guards, whatever the application does (PostgreSQL triggers and constraints)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from mutualisation import services
+from mutualisation.models import Account, Entry, FiscalYear, Reservation, Transaction, TransactionCode
+from mutualisation.services import credit, debit
+from mutualisation.verification import verify_ledger
+from tests.mutualisation.factories import AccountFactory
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
+
+
+@pytest.fixture
+def posted(fiscal_year, finance_user, today):
+    source, envelope = AccountFactory(may_not_go_negative=False), AccountFactory()
+    return services.post_transaction(date=today, code=TransactionCode.TRANSFER, label="Virement",
+                                     legs=[debit(source, 5_000), credit(envelope, 5_000)], idempotency_key="p",
+                                     by=finance_user)
+
+
+def sql(statement: str, params=()) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_an_sql_update_of_an_entry_is_refused_and_verify_ledger_finds_it_once_the_guard_is_dropped(posted):
+    entry = posted.entries.order_by("amount").first()
+    with pytest.raises(IntegrityError, match="append-only"):
+        sql("UPDATE mutualisation_entry SET amount = amount - 1 WHERE id = %s", [entry.pk])
+    with pytest.raises(IntegrityError, match="append-only"):
+        sql("DELETE FROM mutualisation_entry WHERE id = %s", [entry.pk])
+    with pytest.raises(IntegrityError, match="append-only"):
+        sql("UPDATE mutualisation_transaction SET label = 'autre' WHERE id = %s", [posted.pk])
+    assert verify_ledger() == []
+
+    # Someone with the rights to drop the guard (rolled back with the test) changes an amount...
+    sql("DROP TRIGGER entry_append_only ON mutualisation_entry")
+    sql("UPDATE mutualisation_entry SET amount = amount - 1 WHERE id = %s", [entry.pk])
+    findings = {finding.invariant for finding in verify_ledger()}
+    # ...and the books say so: unbalanced, stored balance disagrees, hash no longer matches.
+    assert {"L1", "L6", "L9"} <= findings
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("verify_ledger")
+    assert exit_status.value.code == 1
+    # Put the cent back: Django checks the deferred constraints when the test ends.
+    sql("UPDATE mutualisation_entry SET amount = amount + 1 WHERE id = %s", [entry.pk])
+
+
+def test_an_unbalanced_transaction_is_refused_at_commit(posted, finance_user, fiscal_year, today):
+    account = Account.objects.first()
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        lonely = Transaction.objects.create(
+            number=999, fiscal_year=fiscal_year, date=today, code=TransactionCode.TRANSFER, label="x",
+            idempotency_key="lonely", fingerprint="x", created_by=finance_user, created_at=posted.created_at,
+            previous_hash="x", hash="y")
+        Entry.objects.create(transaction=lonely, account=account, amount=10, date=today)
+        # what COMMIT would do: run the deferred constraint triggers now
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_nothing_is_inserted_into_a_closed_year(posted, finance_user, fiscal_year, today):
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(status="closed", closed_at=posted.created_at)
+    with pytest.raises(IntegrityError, match="closed"), transaction.atomic():
+        Transaction.objects.create(
+            number=999, fiscal_year=fiscal_year, date=today, code=TransactionCode.TRANSFER, label="x",
+            idempotency_key="late", fingerprint="x", created_by=finance_user, created_at=posted.created_at,
+            previous_hash="x", hash="y")
+
+
+def test_a_settled_reservation_never_changes_again(posted, finance_user, today):
+    envelope = posted.entries.get(amount__lt=0).account
+    payee = AccountFactory(may_not_go_negative=False)
+    reservation = services.reserve(date=today, label="x", source_id=envelope.pk, destination_id=payee.pk, amount=1_000,
+                                   idempotency_key="r", by=finance_user)
+    with pytest.raises(IntegrityError, match="keeps its amount"), transaction.atomic():
+        Reservation.objects.filter(pk=reservation.pk).update(amount=10)
+    services.settle(reservation_id=reservation.pk, amount=600, date=today, by=finance_user)
+    with pytest.raises(IntegrityError, match="settled already"), transaction.atomic():
+        Reservation.objects.filter(pk=reservation.pk).update(status="open", closed_at=None, settlement=None,
+                                                             settled_amount=None)
+    with pytest.raises(IntegrityError, match="never deleted"), transaction.atomic():
+        Reservation.objects.filter(pk=reservation.pk).delete()
+
+
+def test_the_check_constraint_keeps_a_flagged_account_from_going_negative(posted):
+    envelope = posted.entries.get(amount__lt=0).account
+    with pytest.raises(IntegrityError, match="account_flagged_balance_not_negative"), transaction.atomic():
+        Account.objects.filter(pk=envelope.pk).update(debits_pending=F("debits_pending") + 5_001)
+    Account.objects.filter(pk=envelope.pk).update(debits_pending=F("debits_pending") + 5_000)
