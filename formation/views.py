@@ -16,7 +16,7 @@ from core.roles import Role
 from core.views import FilteredTableView, RoleRequiredMixin
 from formation import services
 from formation.access import is_training_staff, visible_enrolments, visible_sessions
-from formation.exceptions import FormationError
+from formation.exceptions import EnrolmentError, FormationError
 from formation.filters import EnrolmentFilter, SessionFilter
 from formation.forms import CancelSessionForm, ConfirmSessionForm, EnrolForm, SessionForm, SlotForm
 from formation.models import Enrolment, Session, Slot
@@ -182,8 +182,30 @@ class EnrolView(SessionMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if request.method == "POST" and request.POST.get("step") == "confirm":
+            return self.confirm(request)
         self.organisation = organisation_of(request.user)
         return super().dispatch(request, *args, **kwargs)
+
+    def confirm(self, request):
+        """The final POST goes straight to the service, which checks everything (and prices) itself."""
+        ids = request.POST.getlist("employees")
+        session_id = self.kwargs["pk"]
+        if not visible_sessions(request.user).filter(pk=session_id).exists():
+            raise Http404
+        try:
+            if not ids or not all(value.isdigit() for value in ids):
+                raise EnrolmentError(_("Choose at least one employee."))
+            enrolments = services.enrol_employees(session_id=session_id, employee_ids=[int(v) for v in ids], by=request.user)
+        except FormationError as error:
+            messages.error(request, error.message)
+            return redirect("formation:enrol", session_id)
+        waiting = sum(e.status == Enrolment.Status.WAITLISTED for e in enrolments)
+        messages.success(request, ngettext(
+            "%(count)d employee enrolled.", "%(count)d employees enrolled.", len(enrolments)) % {"count": len(enrolments)}
+            + (" " + ngettext("%(count)d is on the waiting list.", "%(count)d are on the waiting list.", waiting)
+               % {"count": waiting} if waiting else ""))
+        return redirect("formation:enrolments")
 
     def candidates(self):
         enrolled = self.session.enrolments.live().values("employee")
@@ -201,24 +223,11 @@ class EnrolView(SessionMixin, FormView):
         }
 
     def form_valid(self, form):
+        """The preview: the chosen employees, the price per trainee and the total, to confirm."""
         employees = list(form.cleaned_data["employees"])
-        if self.request.POST.get("step") != "confirm":
-            context = self.get_context_data(form=form, chosen=employees)
-            context["total"] = context["price"].amount * len(employees)
-            return self.render_to_response(context, template_name="formation/enrol_confirm.html")
-        try:
-            enrolments = services.enrol_employees(
-                session_id=self.session.pk, employee_ids=[e.pk for e in employees], by=self.request.user
-            )
-        except FormationError as error:
-            messages.error(self.request, error.message)
-            return redirect("formation:enrol", self.session.pk)
-        waiting = sum(e.status == Enrolment.Status.WAITLISTED for e in enrolments)
-        messages.success(self.request, ngettext(
-            "%(count)d employee enrolled.", "%(count)d employees enrolled.", len(enrolments)) % {"count": len(enrolments)}
-            + (" " + ngettext("%(count)d is on the waiting list.", "%(count)d are on the waiting list.", waiting)
-               % {"count": waiting} if waiting else ""))
-        return redirect("formation:enrolments")
+        context = self.get_context_data(form=form, chosen=employees)
+        context["total"] = context["price"].amount * len(employees)
+        return self.render_to_response(context, template_name="formation/enrol_confirm.html")
 
     def render_to_response(self, context, template_name=None, **kwargs):
         if template_name:

@@ -10,6 +10,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -67,13 +68,15 @@ def enrol_employees(*, session_id: int, employee_ids: list[int], by) -> list[Enr
     refusal = _enrolment_refusal(session, organisation, today)
     if refusal:
         raise EnrolmentError(refusal)
-    employees = list(Employee.objects.active().filter(organisation=organisation, pk__in=wanted))
+    live = Enrolment.objects.live().filter(session=session, employee=OuterRef("pk"))
+    employees = list(Employee.objects.active().filter(organisation=organisation, pk__in=wanted)
+                     .annotate(already_enrolled=Exists(live)))
     if len(employees) != len(wanted):
         raise EnrolmentError(_("Some of these employees do not belong to your organisation."))
-    already = session.enrolments.live().filter(employee_id__in=wanted).select_related("employee")
+    already = [employee for employee in employees if employee.already_enrolled]
     if already:
         raise EnrolmentError(_("Already enrolled in this session: %(names)s.")
-                             % {"names": ", ".join(str(e.employee) for e in already)})
+                             % {"names": ", ".join(str(employee) for employee in already)})
     price = session.course.price_for(organisation, on=today)
     free = session.capacity - session.enrolments.confirmed().count()
     statuses = [Enrolment.Status.CONFIRMED] * max(0, min(free, len(employees)))

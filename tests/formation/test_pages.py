@@ -220,9 +220,13 @@ class TestEnrolPages:
     def test_another_organisations_employee_cannot_be_posted(self, hr_client, organisation, session):
         EmployeeFactory(organisation=organisation)
         stranger = EmployeeFactory()
-        response = hr_client.post(reverse("formation:enrol", args=[session.pk]),
-                                  {"step": "confirm", "employees": [stranger.pk]})
-        assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
+        url = reverse("formation:enrol", args=[session.pk])
+        preview = hr_client.post(url, {"step": "preview", "employees": [stranger.pk]})
+        assert preview.status_code == 200 and "Sélectionnez un choix valide" in preview.content.decode()
+        response = hr_client.post(url, {"step": "confirm", "employees": [stranger.pk, "junk"]}, follow=True)
+        assert "Choisissez au moins un salarié" in response.content.decode()
+        response = hr_client.post(url, {"step": "confirm", "employees": [stranger.pk]}, follow=True)
+        assert "n’appartiennent pas à votre structure" in response.content.decode()
         assert not Enrolment.objects.exists()
 
     def test_enrolling_after_the_deadline_says_so(self, hr_client, organisation, session):
@@ -235,7 +239,14 @@ class TestEnrolPages:
 
     def test_staff_cannot_use_the_member_enrol_page(self, client, staff_user, session):
         client.force_login(staff_user)
-        assert client.get(reverse("formation:enrol", args=[session.pk])).status_code == 403
+        url = reverse("formation:enrol", args=[session.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"step": "confirm", "employees": ["1"]}).status_code == 403
+
+    def test_an_unknown_session_is_404(self, hr_client, organisation):
+        employee = EmployeeFactory(organisation=organisation)
+        url = reverse("formation:enrol", args=[999999])
+        assert hr_client.post(url, {"step": "confirm", "employees": [employee.pk]}).status_code == 404
 
 
 class TestMemberEnrolments:
