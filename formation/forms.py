@@ -55,6 +55,27 @@ class SessionForm(forms.Form):
         return cleaned
 
 
+class SessionChangeForm(forms.Form):
+    """What can change on a scheduled session (its half-days move one by one)."""
+
+    enrolment_deadline = forms.DateField(label=_("Enrolment deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.select_related("delegation"), required=False)
+    remote_url = forms.URLField(label=_("Remote link"), required=False, assume_scheme="https")
+    trainers = forms.ModelMultipleChoiceField(
+        label=_("Trainers"), queryset=Trainer.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=500)
+    min_participants = forms.IntegerField(label=_("Minimum participants"), min_value=1, max_value=500)
+
+    @classmethod
+    def for_session(cls, session: Session, data=None) -> "SessionChangeForm":
+        return cls(data, initial={
+            "enrolment_deadline": session.enrolment_deadline, "venue": session.venue_id, "remote_url": session.remote_url,
+            "trainers": list(session.trainers.all()), "capacity": session.capacity,
+            "min_participants": session.min_participants,
+        })
+
+
 class SlotForm(forms.Form):
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))

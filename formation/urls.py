@@ -8,6 +8,7 @@ urlpatterns = [
     path("sessions/nouvelle/", views.SessionCreateView.as_view(), name="session_create"),
     path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session"),
     path("sessions/<int:pk>/inscrire/", views.EnrolView.as_view(), name="enrol"),
+    path("sessions/<int:pk>/modifier/", views.SessionUpdateView.as_view(), name="session_update"),
     path("sessions/<int:pk>/demi-journees/<int:slot>/", views.SlotUpdateView.as_view(), name="slot_update"),
     path("sessions/<int:pk>/emargement/<int:slot>/", attendance_views.AttendanceView.as_view(), name="attendance"),
     path("sessions/<int:pk>/evaluations/", attendance_views.AssessmentView.as_view(), name="assessments"),

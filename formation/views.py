@@ -18,7 +18,7 @@ from formation import services
 from formation.access import is_training_staff, visible_enrolments, visible_sessions
 from formation.exceptions import EnrolmentError, FormationError
 from formation.filters import EnrolmentFilter, SessionFilter
-from formation.forms import CancelSessionForm, ConfirmSessionForm, EnrolForm, SessionForm, SlotForm
+from formation.forms import CancelSessionForm, ConfirmSessionForm, EnrolForm, SessionChangeForm, SessionForm, SlotForm
 from formation.models import Enrolment, Session, Slot
 from formation.services.attendance import may_take_attendance
 from formation.tables import EnrolmentTable, SessionTable
@@ -141,6 +141,31 @@ class SessionActionView(RoleRequiredMixin, View):
             services.cancel_session(session_id=pk, reason=request.POST.get("reason", "")[:1000], by=by)
         elif action == "complete":
             services.complete_session(session_id=pk, by=by)
+
+
+class SessionUpdateView(RoleRequiredMixin, SessionMixin, FormView):
+    allowed_roles = TRAINING_ROLES
+    template_name = "formation/session_change.html"
+
+    def get_form(self, form_class=None):
+        return SessionChangeForm.for_session(self.session, self.request.POST if self.request.method == "POST" else None)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"session": self.session}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.update_session(
+                session_id=self.session.pk, capacity=data["capacity"], min_participants=data["min_participants"],
+                enrolment_deadline=data["enrolment_deadline"], venue_id=getattr(data["venue"], "pk", None),
+                remote_url=data["remote_url"], trainer_ids=[t.pk for t in data["trainers"]], by=self.request.user,
+            )
+        except FormationError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The session was updated."))
+        return redirect(self.session)
 
 
 class SlotUpdateView(RoleRequiredMixin, SessionMixin, FormView):

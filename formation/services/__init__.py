@@ -11,9 +11,10 @@ from formation.services.sessions import (
     create_session,
     open_session,
     reschedule_slot,
+    update_session,
 )
 
 __all__ = [
     "cancel_enrolment", "cancel_session", "complete_session", "confirm_session", "create_session", "enrol_employees",
-    "open_session", "reschedule_slot",
+    "open_session", "reschedule_slot", "update_session",
 ]

@@ -105,6 +105,50 @@ def create_session(
 
 
 @transaction.atomic
+def update_session(
+    *, session_id: int, capacity: int, min_participants: int, enrolment_deadline: datetime.date,
+    venue_id: int | None, remote_url: str, trainer_ids: list[int], by,
+) -> Session:
+    """Change a session's seats, deadline, place or trainers. A new place or trainer is checked for
+    conflicts; the calendar sequence goes up when the place changes; more seats go to the waiting list."""
+    require_training_staff(by)
+    session = locked_session(session_id)
+    if session.status in (S.CANCELLED, S.COMPLETED):
+        raise SessionStateError(_("A cancelled or completed session cannot be changed."))
+    if not venue_id and not remote_url:
+        raise SessionStateError(_("Give a venue or a remote link before opening the session."))
+    seated = session.enrolments.confirmed().count()
+    if capacity < seated:
+        raise SessionStateError(_("%(count)s trainees are already confirmed: the capacity cannot be lower.")
+                                % {"count": seated})
+    if min_participants > capacity:
+        raise SessionStateError(_("The minimum cannot exceed the capacity."))
+    if session.starts_at and enrolment_deadline > timezone.localtime(session.starts_at).date():
+        raise SessionStateError(_("The enrolment deadline must be on or before the first half-day."))
+    trainer_ids = sorted(set(trainer_ids))
+    _lock_resources(trainer_ids, venue_id)
+    _check_free(trainer_ids, venue_id, list(session.slots.all()), exclude_session_id=session.pk)
+    before = {"capacity": session.capacity, "min_participants": session.min_participants,
+              "enrolment_deadline": session.enrolment_deadline, "venue": session.venue_id, "remote_url": session.remote_url,
+              "trainers": sorted(session.trainers.values_list("pk", flat=True))}
+    after = {"capacity": capacity, "min_participants": min_participants, "enrolment_deadline": enrolment_deadline,
+             "venue": venue_id, "remote_url": remote_url, "trainers": trainer_ids}
+    changed = audit.changes(before, after)
+    if not changed:
+        return session
+    if "venue" in changed or "remote_url" in changed:
+        session.sequence += 1
+    session.capacity, session.min_participants, session.enrolment_deadline = capacity, min_participants, enrolment_deadline
+    session.venue_id, session.remote_url = venue_id, remote_url
+    promoted = fill_free_seats(session)
+    session.save()
+    session.trainers.set(trainer_ids)
+    audit.record(by, "formation.session.updated", session, changed)
+    notify(promoted, "waitlist_promoted")
+    return session
+
+
+@transaction.atomic
 def reschedule_slot(*, slot_id: int, starts_at: datetime.datetime, ends_at: datetime.datetime, by) -> Slot:
     """Move one half-day; the calendar sequence goes up so that subscribed calendars update."""
     require_training_staff(by)

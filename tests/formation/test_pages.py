@@ -289,3 +289,44 @@ class TestMemberEnrolments:
         client.force_login(staff_user)
         assert client.get(reverse("formation:enrolments")).status_code == 403
         assert MemberUserFactory().pk
+
+
+class TestSessionChanges:
+    def post(self, client, session, **overrides):
+        data = {"enrolment_deadline": session.enrolment_deadline.isoformat(), "venue": session.venue_id, "remote_url": "",
+                "trainers": [], "capacity": session.capacity, "min_participants": session.min_participants} | overrides
+        return client.post(reverse("formation:session_update", args=[session.pk]), data, follow=True)
+
+    def test_more_seats_go_to_the_waiting_list_in_order(self, client, staff_user):
+        session = SessionFactory(capacity=1, status=Session.Status.FULL)
+        EnrolmentFactory(session=session)
+        first = EnrolmentFactory(session=session, status="waitlisted")
+        second = EnrolmentFactory(session=session, status="waitlisted")
+        client.force_login(staff_user)
+        self.post(client, session, capacity=2)
+        assert Enrolment.objects.get(pk=first.pk).status == "confirmed"
+        assert Enrolment.objects.get(pk=second.pk).status == "waitlisted"
+        session.refresh_from_db()
+        assert session.status == Session.Status.FULL and session.capacity == 2
+
+    def test_capacity_below_the_confirmed_trainees_is_refused(self, client, staff_user):
+        session = SessionFactory(capacity=3)
+        EnrolmentFactory.create_batch(2, session=session)
+        client.force_login(staff_user)
+        assert "déjà confirmés" in self.post(client, session, capacity=1).content.decode()
+        session.refresh_from_db()
+        assert session.capacity == 3
+
+    def test_a_new_place_raises_the_calendar_sequence(self, client, staff_user, session):
+        client.force_login(staff_user)
+        self.post(client, session, venue=VenueFactory().pk)
+        session.refresh_from_db()
+        assert session.sequence == 1
+
+    def test_a_busy_trainer_is_refused(self, client, staff_user, session):
+        busy = TrainerFactory(last_name="Occupé")
+        other = SessionFactory(starts_at=session.starts_at, ends_at=session.ends_at)
+        other.trainers.add(busy)
+        client.force_login(staff_user)
+        assert "Marc Occupé anime déjà" in self.post(client, session, trainers=[busy.pk]).content.decode()
+        assert not session.trainers.exists()
