@@ -2,10 +2,16 @@
 
 from django.urls import path
 
-from bench import baselines
+from bench import baselines, bench_calendar
 from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [
     *project_urlpatterns,
     path("bench/employees/<int:organisation_id>/", baselines.employee_values, name="bench_employees"),
+    path("bench/courses/", baselines.course_values, name="bench_courses"),
+    path("bench/insert/", baselines.insert_one, name="bench_insert"),
+    path("bench/sessions/", baselines.session_values, name="bench_sessions"),
+    path("bench/calendar/", baselines.calendar_values, name="bench_calendar_all"),
+    path("bench/calendar/<int:course_id>/", baselines.calendar_values, name="bench_calendar"),
+    path("bench/calendar/<int:course_id>/feed.ics", bench_calendar.CourseFeedView.as_view(), name="bench_calendar_feed"),
 ]

@@ -34,6 +34,7 @@ class CourseForm(CodeNormalisingMixin, forms.ModelForm):
             "accessibility", "access_delay", "contact_name", "contact_email", "nsf_code", "certification_code",
             "member_price", "public_price", "intra_price_per_day",
         ]
+        help_texts = {"themes": _("Hold Ctrl (or Cmd on a Mac) to choose several.")}
         widgets = {
             "themes": forms.SelectMultiple(attrs={"size": 8}),
             "programme": forms.Textarea(attrs={"rows": 8}),
@@ -46,7 +47,7 @@ class CourseForm(CodeNormalisingMixin, forms.ModelForm):
     SECTIONS = (
         (_("Identification"), ("code", "title", "themes", "audience", "nsf_code", "certification_code")),
         (_("Content"), ("objectives", "programme", "prerequisites", "teaching_methods", "evaluation_method")),
-        (_("Organisation"), ("modality", "duration_hours", "duration_days", "access_delay", "accessibility",
+        (_("Practical arrangements"), ("modality", "duration_hours", "duration_days", "access_delay", "accessibility",
                              "contact_name", "contact_email")),
         (_("Prices"), ("member_price", "public_price", "intra_price_per_day")),
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Membership, Organisation
@@ -37,7 +38,7 @@ def basis_for(organisation: Organisation | None, *, on: datetime.date) -> PriceB
     return PriceBasis.PUBLIC
 
 
-class Audience(models.TextChoices):
+class Viewer(models.TextChoices):
     """Who is looking at prices, which decides what a catalogue page shows first."""
 
     PUBLIC = "public"  # anonymous visitors and users outside the network
@@ -50,14 +51,14 @@ class Audience(models.TextChoices):
 class Rates:
     """The rates a visitor sees on the catalogue, decided once per page."""
 
-    audience: Audience
+    viewer: Viewer
     year: int
     organisation: Organisation | None = None
     membership: Membership | None = None
 
     @property
     def basis(self) -> PriceBasis:
-        return PriceBasis.MEMBER if self.audience == Audience.MEMBER else PriceBasis.PUBLIC
+        return PriceBasis.MEMBER if self.viewer == Viewer.MEMBER else PriceBasis.PUBLIC
 
     @property
     def price_field(self) -> str:
@@ -65,15 +66,17 @@ class Rates:
 
 
 def rates_for(user, *, on: datetime.date) -> Rates:
-    """Which rates this visitor sees today. One query for a member HR user, two when lapsed (the reason)."""
+    """Which rates this visitor sees today: one query for a member HR user (two when lapsed, for the reason)."""
     if not user.is_authenticated:
-        return Rates(Audience.PUBLIC, on.year)
+        return Rates(Viewer.PUBLIC, on.year)
     if user.is_coorace_staff:
-        return Rates(Audience.STAFF, on.year)
-    member = getattr(user, "member", None) if user.role == Role.MEMBER_HR else None
-    if member is None:
-        return Rates(Audience.PUBLIC, on.year)
-    organisation = member.organisation
-    if basis_for(organisation, on=on) == PriceBasis.MEMBER:
-        return Rates(Audience.MEMBER, on.year, organisation)
-    return Rates(Audience.LAPSED, on.year, organisation, organisation.membership_for(on.year))
+        return Rates(Viewer.STAFF, on.year)
+    in_good_standing = Organisation.objects.in_good_standing(on).filter(pk=OuterRef("pk"))
+    organisation = Organisation.objects.filter(member_users__user=user).annotate(
+        in_good_standing=Exists(in_good_standing)
+    ).first() if user.role == Role.MEMBER_HR else None
+    if organisation is None:
+        return Rates(Viewer.PUBLIC, on.year)
+    if organisation.in_good_standing:
+        return Rates(Viewer.MEMBER, on.year, organisation)
+    return Rates(Viewer.LAPSED, on.year, organisation, organisation.membership_for(on.year))

@@ -2,11 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.text import slugify
 
 from catalogue.access import may_edit_catalogue
 from catalogue.models import Course
-from catalogue.search import search_document
 from core import audit
 
 COURSE_FIELDS = (
@@ -21,12 +19,6 @@ def _require_editor(by) -> None:
         raise PermissionDenied
 
 
-def _derive(course: Course) -> None:
-    """The slug and search text follow the code and title; the code keeps the slug unique."""
-    course.slug = "-".join(part for part in (slugify(course.title)[:200], course.code.lower()) if part)
-    course.search_text = search_document(code=course.code, title=course.title, objectives=course.objectives)
-
-
 def _snapshot(course: Course) -> dict:
     data = {field: getattr(course, field) for field in COURSE_FIELDS}
     data["themes"] = sorted(course.themes.values_list("slug", flat=True))
@@ -39,7 +31,7 @@ def create_course(*, data: dict, by) -> Course:
     """Add a course, unpublished, from data already cleaned by CourseForm (with its `themes`)."""
     _require_editor(by)
     course = Course(**{field: data[field] for field in COURSE_FIELDS})
-    _derive(course)
+    course.derive_fields()
     course.save()
     course.themes.set(data["themes"])
     audit.record(by, "catalogue.course.created", course, _snapshot(course))
@@ -54,7 +46,7 @@ def update_course(*, course_id: int, data: dict, by) -> Course:
     before = _snapshot(course)
     for field in COURSE_FIELDS:
         setattr(course, field, data[field])
-    _derive(course)
+    course.derive_fields()
     course.save()
     course.themes.set(data["themes"])
     diff = audit.changes(before, _snapshot(course))
@@ -69,7 +61,7 @@ def duplicate_course(*, course_id: int, code: str, title: str, by) -> Course:
     _require_editor(by)
     source = Course.objects.get(pk=course_id)
     course = Course(**{field: getattr(source, field) for field in COURSE_FIELDS} | {"code": code, "title": title})
-    _derive(course)
+    course.derive_fields()
     course.save()
     course.themes.set(source.themes.all())
     audit.record(by, "catalogue.course.duplicated", course, {"from": source.code} | _snapshot(course))

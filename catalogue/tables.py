@@ -1,55 +1,138 @@
+"""Course lists: tables drawn on the page, and tables for the CSV/Excel exports.
+
+A page's table has only the columns it shows: django-tables2 deep-copies every column of a table
+for each request, so the exports' extra columns live in their own tables (see CourseListMixin).
+"""
+
 from html import escape
 
 import django_tables2 as tables
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.rows import BoundRows
 
-from catalogue.display import PriceCell, duration
+from catalogue.display import PriceCell, number, short_duration_format
 from catalogue.models import Audience, Course, Modality
 from catalogue.pricing import Rates
+from catalogue.sessions import order_by_next_session
 
 
-def export_only(**kwargs) -> tables.Column:
-    return tables.Column(visible=False, **kwargs)
+class CountInPageQuery:
+    """Pagination reading a page and the total in one query (COUNT(*) OVER ()).
+
+    A count query and a page query each scan the courses, the list's main cost at full scale. A page
+    number past the end (or below 1) falls back to the usual count, and the paginator's correction.
+    """
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        paginator = paginator_class(self.rows, per_page or self._meta.per_page, *args, **kwargs)
+        try:
+            number = int(page)
+        except (TypeError, ValueError):
+            number = 1
+        start = (number - 1) * paginator.per_page
+        records = [] if number < 1 else list(
+            self.data.data.annotate(total_rows=Window(Count("pk")))[start:start + paginator.per_page]
+        )
+        if not records and number != 1:
+            return super().paginate(paginator_class, per_page, page, *args, **kwargs)
+        paginator.count = records[0].total_rows if records else 0
+        self.paginator = paginator
+        self.page = Page(BoundRows(records, table=self), number, paginator)
+        return self
 
 
-class CourseTable(tables.Table):
-    """The public catalogue. Sorting and export come from django-tables2; the rows of a page are drawn
-    in Python by render_body (see adherents/tables.py). Hidden columns are in the exports only."""
+class CourseColumns(tables.Table):
+    """What every course list has: themes named from the ids listed with each course (see
+    Course.for_listing), and the sort keys of the catalogue (sorting an export like its page)."""
 
     code = tables.Column()
-    title = tables.Column(verbose_name=_("course"))
-    themes = tables.Column(verbose_name=_("themes"), orderable=False)
-    modality = tables.Column()
-    duration = tables.Column(
-        verbose_name=_("duration"), accessor="duration_hours", order_by=("duration_hours",), exclude_from_export=True
-    )
-    listed_price = tables.Column(verbose_name=_("price per trainee"), exclude_from_export=True)
-    audience = export_only()
-    duration_hours = export_only()
-    duration_days = export_only()
-    member_price = export_only()
-    public_price = export_only()
-    intra_price_per_day = export_only()
-    nsf_code = export_only()
-    certification_code = export_only()
+    title = tables.Column(verbose_name=_("Course"))
+    themes = tables.Column(verbose_name=_("Themes"), orderable=False)
+    next_session = tables.DateTimeColumn(verbose_name=_("Next session"), format="d/m/Y")
 
     class Meta:
         model = Course
         fields = ()
         order_by = ("title",)
 
+    def __init__(self, *args, theme_names: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theme_names = theme_names
+
+    def themes_of(self, course: Course) -> list[str]:
+        # A theme created since the names were read is left out rather than failing the page.
+        ids = course.theme_ids.split(",") if course.theme_ids else []
+        return sorted(name for name in map(self.theme_names.get, map(int, ids)) if name is not None)
+
+    def value_themes(self, record) -> str:
+        return ", ".join(self.themes_of(record))
+
+    def value_next_session(self, value):
+        return localtime(value).date() if value else None
+
+    def order_next_session(self, queryset, is_descending):
+        return order_by_next_session(queryset, is_descending), True
+
+
+def sort_only(**kwargs) -> tables.Column:
+    return tables.Column(visible=False, exclude_from_export=True, **kwargs)
+
+
+class CourseExportTable(CourseColumns):
+    """The public information of the filtered courses, as a spreadsheet."""
+
+    audience = tables.Column()
+    modality = tables.Column()
+    duration_hours = tables.Column()
+    duration_days = tables.Column()
+    member_price = tables.Column()
+    public_price = tables.Column()
+    intra_price_per_day = tables.Column()
+    nsf_code = tables.Column()
+    certification_code = tables.Column()
+    duration = sort_only(order_by=("duration_hours",))
+    listed_price = sort_only()
+
+
+class StaffCourseExportTable(CourseExportTable):
+    published = tables.Column(verbose_name=_("Status"))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Last updated"))
+
+    class Meta(CourseExportTable.Meta):
+        order_by = ("-updated_at",)
+
+    def value_published(self, value) -> str:
+        return gettext("published") if value else gettext("unpublished")
+
+
+class CourseTable(CountInPageQuery, CourseColumns):
+    """The public catalogue page. Sorting comes from django-tables2; the rows of a page are drawn in
+    Python by render_body (see adherents/tables.py)."""
+
+    modality = tables.Column()
+    duration = tables.Column(verbose_name=_("Duration"), order_by=("duration_hours",), empty_values=())
+    listed_price = tables.Column(verbose_name=_("Price per trainee"))
+
+    class Meta(CourseColumns.Meta):
+        sequence = ("code", "title", "themes", "modality", "duration", "next_session", "listed_price")
+
     def __init__(self, *args, rates: Rates, **kwargs):
         super().__init__(*args, **kwargs)
         self.rates = rates
 
-    def value_themes(self, record) -> str:
-        return ", ".join(theme.name for theme in record.themes.all())
-
     def render_body(self) -> SafeString:
-        return mark_safe("".join(f"<tr>{''.join(self.cells(row.record))}</tr>" for row in self.paginated_rows))  # noqa: S308
+        shown = [column.name for column in self.columns]
+        rows = []
+        for row in self.paginated_rows:
+            cells = self.cells(row.record)
+            rows.append(f"<tr>{''.join(cells[name] for name in shown)}</tr>")
+        return mark_safe("".join(rows))  # noqa: S308 -- every value is escaped in cells()
 
     @property
     def labels(self) -> dict:
@@ -60,34 +143,44 @@ class CourseTable(tables.Table):
                 "audiences": {value: escape(str(label)) for value, label in Audience.choices},
                 "modalities": {value: escape(str(label)) for value, label in Modality.choices},
                 "price": PriceCell(self.rates),
+                "none": escape(gettext("none scheduled")),
+                "duration": short_duration_format(),
             }
         return self._labels
 
-    def cells(self, course: Course) -> list[str]:
-        """The cells of the visible columns, in order, every value escaped."""
+    def cells(self, course: Course) -> dict[str, str]:
+        """The cell of each column a page may show, every value escaped."""
         labels = self.labels
-        themes = ", ".join(escape(theme.name) for theme in course.themes.all())
-        return [
-            f'<td class="text-nowrap">{escape(course.code)}</td>',
-            f'<td><a href="{labels["base"]}{escape(course.slug)}/">{escape(course.title)}</a>'
-            f'<div class="small text-body-secondary">{labels["audiences"][course.audience]}</div></td>',
-            f'<td class="small">{themes}</td>',
-            f"<td>{labels['modalities'][course.modality]}</td>",
-            f'<td class="text-nowrap">{escape(duration(course.duration_hours, course.duration_days))}</td>',
-            f'<td class="text-nowrap">{labels["price"].html(course.member_price, course.public_price)}</td>',
-        ]
+        themes = escape(", ".join(self.themes_of(course)))
+        next_session = f"{localtime(course.next_session):%d/%m/%Y}" if course.next_session else labels["none"]
+        duration, hours, days = labels["duration"], number(course.duration_hours), number(course.duration_days)
+        return {
+            "code": f'<td class="text-nowrap">{escape(course.code)}</td>',
+            "title": f'<td><a href="{labels["base"]}{escape(course.slug)}/">{escape(course.title)}</a>'
+                     f'<div class="small text-body-secondary">{labels["audiences"][course.audience]}</div></td>',
+            "themes": f'<td class="small">{themes}</td>',
+            "modality": f'<td class="text-nowrap">{labels["modalities"][course.modality]}</td>',
+            "duration": f'<td class="text-nowrap">{escape(duration % {"hours": hours, "days": days})}</td>',
+            "next_session": f'<td class="text-nowrap">{next_session}</td>',
+            "listed_price": f'<td>{labels["price"].html(course.member_price, course.public_price)}</td>',
+        }
 
 
 class StaffCourseTable(CourseTable):
     """Every course, published or not, with what training staff do to them."""
 
-    published = tables.Column(verbose_name=_("status"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("last updated"), format="d/m/Y H:i")
-    actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+    published = tables.Column(verbose_name=_("Status"))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Last updated"))
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False)
 
     class Meta(CourseTable.Meta):
-        sequence = ("code", "title", "themes", "modality", "duration", "listed_price", "published", "updated_at", "...")
+        sequence = ("code", "title", "next_session", "listed_price", "published", "updated_at", "actions", "...")
         order_by = ("-updated_at",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("themes", "modality", "duration"):
+            self.columns.hide(name)
 
     @property
     def labels(self) -> dict:
@@ -102,17 +195,16 @@ class StaffCourseTable(CourseTable):
             }
         return labels
 
-    def cells(self, course: Course) -> list[str]:
+    def cells(self, course: Course) -> dict[str, str]:
         labels = self.labels
         status = (f'<span class="badge text-bg-success">{labels["published"]}</span>' if course.published
                   else f'<span class="badge text-bg-secondary">{labels["unpublished"]}</span>')
         manage = f'{labels["manage"]}{course.pk}/'
         hidden_name = f'<span class="visually-hidden"> {escape(course.code)}</span>'
-        return [
-            *super().cells(course),
-            f"<td>{status}</td>",
-            f'<td class="text-nowrap">{course.updated_at.astimezone(PARIS):%d/%m/%Y %H:%M}</td>',
-            f'<td class="text-nowrap"><a class="btn btn-sm btn-outline-secondary" href="{manage}modifier/">'
-            f'{labels["edit"]}{hidden_name}</a> <a class="btn btn-sm btn-outline-secondary" href="{manage}dupliquer/">'
-            f'{labels["duplicate"]}{hidden_name}</a></td>',
-        ]
+        return super().cells(course) | {
+            "published": f"<td>{status}</td>",
+            "updated_at": f'<td class="text-nowrap">{localtime(course.updated_at):%d/%m/%Y %H:%M}</td>',
+            "actions": f'<td class="text-nowrap"><a class="btn btn-sm btn-outline-secondary" href="{manage}modifier/">'
+                       f'{labels["edit"]}{hidden_name}</a> <a class="btn btn-sm btn-outline-secondary" '
+                       f'href="{manage}dupliquer/">{labels["duplicate"]}{hidden_name}</a></td>',
+        }

@@ -28,6 +28,7 @@ def member_hr_context(user) -> dict:
         "actions": [
             (_("See and update my employees"), reverse("adherents:employees", args=[organisation.pk])),
             (_("Add an employee"), reverse("adherents:employee_create", args=[organisation.pk])),
+            (_("Browse the training catalogue"), reverse("catalogue:list")),
             (_("Find a session and enrol employees"), reverse("formation:sessions")),
             (_("Follow my enrolments"), reverse("formation:enrolments")),
             (_("Import employees from a CSV file"), reverse("adherents:employee_import", args=[organisation.pk])),
@@ -46,8 +47,12 @@ def staff_context(user) -> dict:
     actions = [(_("Browse the member organisations"), reverse("adherents:organisations"))]
     if user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN):
         soon = timezone.now() + datetime.timedelta(days=21)
-        actions.insert(0, (_("Schedule a session"), reverse("formation:session_create")))
-        actions.insert(1, (_("See the planning"), reverse("formation:sessions")))
+        actions[:0] = [
+            (_("Schedule a session"), reverse("formation:session_create")),
+            (_("See the planning"), reverse("formation:sessions")),
+            (_("Create a course"), reverse("catalogue:create")),
+            (_("Manage courses"), reverse("catalogue:manage")),
+        ]
     else:
         soon = None
     if user.is_superuser or user.role == Role.ADMIN:

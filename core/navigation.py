@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.access import may_edit_catalogue
 from core.roles import Role
 
 
@@ -15,9 +16,10 @@ class Link:
 
 
 def links_for(user) -> list[Link]:
+    catalogue = Link(_("Catalogue"), reverse("catalogue:list"))
     if not user.is_authenticated:
-        return []
-    links = [Link(_("Home"), reverse("home"))]
+        return [catalogue]
+    links = [Link(_("Home"), reverse("home")), catalogue]
     if user.role == Role.MEMBER_HR and hasattr(user, "member"):
         organisation_id = user.member.organisation_id
         links += [
@@ -34,6 +36,8 @@ def links_for(user) -> list[Link]:
             Link(_("Sessions"), reverse("formation:sessions")),
             Link(_("Member organisations"), reverse("adherents:organisations")),
         ]
+    if may_edit_catalogue(user):
+        links.append(Link(_("Manage courses"), reverse("catalogue:manage")))
     if user.is_superuser or user.role == Role.ADMIN:
         links += [Link(_("Audit log"), reverse("audit_log")), Link(_("Administration"), reverse("admin:index"))]
     return links

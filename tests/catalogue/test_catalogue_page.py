@@ -10,7 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalogue.models import Audience, Modality
+from catalogue.models import Audience, Course, Modality
+from catalogue.pricing import Rates, Viewer
+from catalogue.tables import CourseTable
 from tests.catalogue.factories import CourseFactory, ThemeFactory
 
 
@@ -82,6 +84,14 @@ class TestFilters:
         page = catalogue(client, modality="remote", sort="code").content.decode()
         assert "?modality=remote&amp;sort=code&amp;page=2" in page
         assert len(codes(catalogue(client, modality="remote", sort="code", page=2))) == 5
+
+    @pytest.mark.parametrize("page, expected_page, rows", [("2", 2, 5), ("999999", 2, 5), ("-1", 2, 5), ("abc", 1, 25)])
+    def test_the_page_and_the_total_come_right_whatever_the_page_asked(self, client, page, expected_page, rows):
+        CourseFactory.create_batch(30)
+        response = catalogue(client, page=page)
+        table = response.context["table"]
+        assert (table.page.number, len(table.paginated_rows), table.paginator.count) == (expected_page, rows, 30)
+        assert "30 formations" in response.content.decode()
 
     def test_no_result_says_so_and_offers_to_clear_the_filters(self, client):
         CourseFactory(code="A")
@@ -184,3 +194,13 @@ def test_same_number_of_queries_for_10_and_50_rows(request, viewer):
         return len(context)
 
     assert queries(10) == queries(50)
+
+
+@pytest.mark.django_db
+def test_a_theme_created_while_the_page_is_drawn_is_left_out_rather_than_failing():
+    first, second = ThemeFactory(name="Numérique"), ThemeFactory(name="Gestion")
+    CourseFactory(themes=[first, second])
+    rates = Rates(Viewer.PUBLIC, 2026)
+    course = Course.objects.for_listing(rates).get()
+    table = CourseTable(Course.objects.none(), rates=rates, theme_names={first.pk: "Numérique"})
+    assert table.themes_of(course) == ["Numérique"]

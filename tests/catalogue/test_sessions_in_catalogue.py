@@ -117,3 +117,13 @@ class TestCourseResults:
         assert "60 % de stagiaires satisfaits (5 réponses à l’enquête de fin de formation)" in page
         assert "83 % des stagiaires ont suivi la formation jusqu’au bout (6 stagiaires des sessions terminées)" in page
         assert "Pas encore disponible" not in page
+
+
+class TestSessionLinks:
+    def test_logged_in_users_reach_the_session_page_anonymous_visitors_are_invited_to_log_in(self, client, hr_user, courses):
+        bre, _lyo, _none = courses
+        session_url = bre.sessions.get().get_absolute_url()
+        anonymous = client.get(bre.get_absolute_url()).content.decode()
+        assert session_url not in anonymous and "une fois connectées" in anonymous
+        client.force_login(hr_user)
+        assert f'href="{session_url}"' in client.get(bre.get_absolute_url()).content.decode()
