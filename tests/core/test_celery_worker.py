@@ -44,6 +44,15 @@ def redis_url():
     server.wait(timeout=10)
 
 
+def use_broker(url: str, *, eager: bool) -> None:
+    """Point the app at another broker: earlier tests may have opened a connection pool to the old one."""
+    from config.celery import app
+
+    app.conf.update(broker_url=url, task_always_eager=eager)
+    app._pool = None  # the pools are rebuilt lazily from the new configuration
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(redis_url, tmp_path):
     """A Celery worker on the test database, sending e-mail to files in tmp_path."""
@@ -59,13 +68,11 @@ def worker(redis_url, tmp_path):
          "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    from config.celery import app
-
-    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    use_broker(redis_url, eager=False)
     try:
         yield tmp_path
     finally:
-        app.conf.update(broker_url="", task_always_eager=True)
+        use_broker("", eager=True)
         process.terminate()
         output, _ = process.communicate(timeout=30)
         print(output)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from adherents.identifiers import is_valid_siret
-from adherents.models import Delegation, Employee, MemberUser, Membership, Organisation
+from adherents.models import Delegation, Employee, Membership, MemberUser, Organisation
 from core.models import User
 from core.roles import Role
 

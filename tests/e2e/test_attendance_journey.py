@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from formation.models import Attendance, Enrolment, Session
-from tests.factories import EmployeeFactory, MemberUserFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import EmployeeFactory, MembershipFactory, MemberUserFactory, OrganisationFactory, UserFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +63,6 @@ def test_member_downloads_a_certificate(login, live_server, running_session):
     page.goto(f"{live_server.url}/formation/inscriptions/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Certificat").click()
-    path = download.value.path()
-    assert open(path, "rb").read(4) == b"%PDF"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
     assert download.value.suggested_filename.startswith("certificat-diallo")

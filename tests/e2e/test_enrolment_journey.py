@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
-from tests.factories import EmployeeFactory, MemberUserFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import EmployeeFactory, MembershipFactory, MemberUserFactory, OrganisationFactory, UserFactory
 from tests.formation.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
