@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,6 +147,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "convocations-and-reminders": {"task": "formation.tasks.send_due_convocations", "schedule": 60 * 60},
     "follow-up-surveys": {"task": "formation.tasks.invite_follow_up_surveys", "schedule": 24 * 60 * 60},
+    "verify-ledger-nightly": {"task": "mutualisation.tasks.verify_ledger_nightly", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Security: strict whenever DEBUG is off (see `manage.py check --deploy`).

@@ -55,6 +55,12 @@ def staff_context(user) -> dict:
         ]
     else:
         soon = None
+    if user.is_superuser or user.role in (Role.FINANCE, Role.ADMIN):
+        actions[:0] = [
+            (_("See the fund's dashboard"), reverse("mutualisation:dashboard")),
+            (_("Record contribution payments"), reverse("mutualisation:contributions")),
+            (_("Check the books (verify_ledger)"), reverse("mutualisation:verification")),
+        ]
     if user.is_superuser or user.role == Role.ADMIN:
         actions += [(_("Read the audit log"), reverse("audit_log")), (_("Open the administration"), reverse("admin:index"))]
     return {

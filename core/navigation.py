@@ -36,6 +36,11 @@ def links_for(user) -> list[Link]:
             Link(_("Sessions"), reverse("formation:sessions")),
             Link(_("Member organisations"), reverse("adherents:organisations")),
         ]
+    if user.is_superuser or user.role in (Role.FINANCE, Role.ADMIN):
+        links += [
+            Link(_("Shared training fund"), reverse("mutualisation:dashboard")),
+            Link(_("Contributions"), reverse("mutualisation:contributions")),
+        ]
     if may_edit_catalogue(user):
         links.append(Link(_("Manage courses"), reverse("catalogue:manage")))
     if user.is_superuser or user.role == Role.ADMIN:

@@ -75,3 +75,9 @@ def funded(bank, pool, finance_user, today):
 @pytest.fixture
 def jan_first(today):
     return datetime.date(today.year, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Test users' passwords need no brute-force resistance; hashing them the slow way costs seconds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

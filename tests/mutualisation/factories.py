@@ -56,4 +56,4 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     amount_due_cents = 300_000
     ruleset = factory.SubFactory(RuleSetFactory)
     called_at = factory.LazyFunction(timezone.now)
-    called_by = factory.SubFactory(UserFactory, username="finance")
+    called_by = factory.SubFactory(UserFactory, username="appel")

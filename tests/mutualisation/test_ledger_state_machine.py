@@ -261,6 +261,6 @@ class Books(RuleBasedStateMachine):
 def test_random_operations_keep_every_invariant(finance_user):
     Books.user = finance_user
     run_state_machine_as_test(Books, settings=settings(
-        max_examples=int(os.environ.get("LEDGER_EXAMPLES", 200 if IN_CI else 25)), stateful_step_count=12, deadline=None,
+        max_examples=200 if IN_CI else 25, stateful_step_count=10, deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     ))

@@ -6,6 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from mutualisation import services
+from mutualisation.exceptions import FiscalYearClosed, InsufficientFunds
 from mutualisation.models import Account, Entry, FiscalYear, Reservation, Transaction, TransactionCode
 from mutualisation.services import credit, debit
 from mutualisation.verification import verify_ledger
@@ -50,26 +51,56 @@ def test_an_sql_update_of_an_entry_is_refused_and_verify_ledger_finds_it_once_th
     sql("UPDATE mutualisation_entry SET amount = amount + 1 WHERE id = %s", [entry.pk])
 
 
+def lonely_transaction(fiscal_year, finance_user, today, created_at):
+    return Transaction.objects.create(
+        number=999, fiscal_year=fiscal_year, date=today, code=TransactionCode.TRANSFER, label="x",
+        idempotency_key=f"lonely-{created_at.timestamp()}", fingerprint="x", created_by=finance_user,
+        created_at=created_at, previous_hash="x", hash="y")
+
+
+def commit_now() -> None:
+    """What COMMIT does first: run the deferred constraint triggers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def test_an_unbalanced_transaction_is_refused_at_commit(posted, finance_user, fiscal_year, today):
-    account = Account.objects.first()
+    with pytest.raises(IntegrityError, match="does not balance: its 1 entries sum to 10"), transaction.atomic():
+        lonely = lonely_transaction(fiscal_year, finance_user, today, posted.created_at)
+        Entry.objects.create(transaction=lonely, account=Account.objects.first(), amount=10, date=today)
+        commit_now()
+    with pytest.raises(IntegrityError, match="its 0 entries"), transaction.atomic():
+        lonely_transaction(fiscal_year, finance_user, today, posted.created_at)
+        commit_now()
+
+
+def test_entries_added_to_a_posted_transaction_are_refused_at_commit(posted, today):
     with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
-        lonely = Transaction.objects.create(
-            number=999, fiscal_year=fiscal_year, date=today, code=TransactionCode.TRANSFER, label="x",
-            idempotency_key="lonely", fingerprint="x", created_by=finance_user, created_at=posted.created_at,
-            previous_hash="x", hash="y")
-        Entry.objects.create(transaction=lonely, account=account, amount=10, date=today)
-        # what COMMIT would do: run the deferred constraint triggers now
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        Entry.objects.create(transaction=posted, account=Account.objects.first(), amount=1, date=today)
+        commit_now()
 
 
-def test_nothing_is_inserted_into_a_closed_year(posted, finance_user, fiscal_year, today):
+def test_the_posting_function_refuses_a_closed_year_and_a_short_account(posted, finance_user, fiscal_year, today):
+    envelope = posted.entries.get(amount__lt=0).account
+    source = posted.entries.get(amount__gt=0).account
     FiscalYear.objects.filter(pk=fiscal_year.pk).update(status="closed", closed_at=posted.created_at)
+    with pytest.raises(FiscalYearClosed), transaction.atomic():
+        services.post_transaction(date=today, code="transfer", label="late", idempotency_key="late",
+                                  legs=[debit(source, 1), credit(envelope, 1)], by=finance_user)
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(status="open", closed_at=None)
+    with pytest.raises(InsufficientFunds, match="Pas assez d’argent sur 467300"), transaction.atomic():
+        services.post_transaction(date=today, code="transfer", label="trop", idempotency_key="trop",
+                                  legs=[debit(envelope, 5_001), credit(source, 5_001)], by=finance_user)
+
+
+def test_a_reservation_is_never_inserted_into_a_closed_year(posted, finance_user, fiscal_year, today):
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(status="closed", closed_at=posted.created_at)
+    envelope = posted.entries.get(amount__lt=0).account
     with pytest.raises(IntegrityError, match="closed"), transaction.atomic():
-        Transaction.objects.create(
-            number=999, fiscal_year=fiscal_year, date=today, code=TransactionCode.TRANSFER, label="x",
-            idempotency_key="late", fingerprint="x", created_by=finance_user, created_at=posted.created_at,
-            previous_hash="x", hash="y")
+        Reservation.objects.create(fiscal_year=fiscal_year, date=today, label="x", source=envelope,
+                                   destination=posted.entries.get(amount__gt=0).account, amount=1,
+                                   idempotency_key="late", fingerprint="x", created_by=finance_user,
+                                   created_at=posted.created_at)
 
 
 def test_a_settled_reservation_never_changes_again(posted, finance_user, today):

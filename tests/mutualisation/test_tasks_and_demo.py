@@ -1,0 +1,53 @@
+import random
+
+import pytest
+from django.db.models import F
+
+from adherents import demo as network_demo
+from core.models import OutgoingEmail
+from core.roles import Role
+from mutualisation import demo
+from mutualisation.models import Account, Contribution, FiscalYear, Reservation, Transaction
+from mutualisation.tasks import verify_ledger_nightly
+from mutualisation.verification import verify_ledger
+from tests.factories import UserFactory
+from tests.mutualisation.factories import AccountFactory
+
+
+@pytest.mark.django_db
+def test_the_nightly_check_emails_finance_once_when_the_books_do_not_hold(finance_user, fiscal_year, mailoutbox,
+                                                                        django_capture_on_commit_callbacks):
+    AccountFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert verify_ledger_nightly() == 0
+    assert not OutgoingEmail.objects.exists()
+    Account.objects.update(credits_posted=F("credits_posted") + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert verify_ledger_nightly() == 1
+        assert verify_ledger_nightly() == 1  # the same night: one e-mail only
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [finance_user.email] and "1 anomalie" in mailoutbox[0].subject
+    assert "L6" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_demo_data_is_real_books_and_seeding_twice_changes_nothing():
+    for username, role in (("finance", Role.FINANCE), ("formation", Role.TRAINING), ("admin", Role.ADMIN)):
+        UserFactory(username=username, role=role)
+    network_demo.seed_delegations()
+    rng = random.Random(3)
+    organisations = network_demo.seed_organisations(network_demo.Scale({"AI": 8, "ETTI": 2}, (0, 0)), rng)
+    summary = demo.seed(scale="demo", rng=rng, password="demo", progress=lambda items: items)
+    assert "clôturé" in summary
+    years = dict(FiscalYear.objects.values_list("year", "status"))
+    assert sorted(years.values()) == ["closed", "open"]
+    current = max(years)
+    called = Contribution.objects.with_paid().filter(year=current)
+    assert called.count() == len(organisations)
+    assert called.filter(paid_cents=0).exists() or called.filter(paid_cents__lt=F("amount_due_cents")).exists()
+    assert Reservation.objects.filter(status="carried").count() == Reservation.objects.filter(
+        carried_from__isnull=False).count()
+    assert verify_ledger() == []
+    count = Transaction.objects.count()
+    assert demo.seed(scale="demo", rng=random.Random(3), password="demo", progress=lambda items: items) == "déjà en place"
+    assert Transaction.objects.count() == count

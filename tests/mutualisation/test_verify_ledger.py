@@ -1,0 +1,99 @@
+"""verify_ledger finds each kind of tampering; on PostgreSQL the guards are first dropped inside the test."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+
+from mutualisation import services
+from mutualisation.models import Account, ChainHead, Entry, FiscalYear, Reservation, Transaction
+from mutualisation.services import credit, debit
+from mutualisation.verification import verify_ledger
+from tests.mutualisation.factories import AccountFactory
+
+GUARDS = {"mutualisation_entry": ["entry_append_only", "entry_transaction_balances"],
+          "mutualisation_transaction": ["transaction_append_only", "transaction_balances"],
+          "mutualisation_reservation": ["reservation_changes_once", "reservation_in_open_year"]}
+
+
+@pytest.fixture
+def unguarded(db):
+    """Someone with the rights drops the database's guards (rolled back with the test on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table, triggers in GUARDS.items():
+                for trigger in triggers:
+                    cursor.execute(f"DROP TRIGGER {trigger} ON {table}")
+
+
+@pytest.fixture
+def books(fiscal_year, finance_user, second_finance_user, rules, today):
+    source, envelope, payee = AccountFactory(may_not_go_negative=False), AccountFactory(), AccountFactory()
+    first = services.post_transaction(date=today, code="transfer", label="Dotation", idempotency_key="a",
+                                      legs=[debit(source, 10_000), credit(envelope, 10_000)], by=finance_user)
+    services.post_transaction(date=today, code="transfer", label="Dotation 2", idempotency_key="b",
+                              legs=[debit(source, 500), credit(envelope, 500)], by=finance_user)
+    reservation = services.reserve(date=today, label="Formation", source_id=envelope.pk, destination_id=payee.pk,
+                                   amount=4_000, idempotency_key="r", by=finance_user,
+                                   prepared_by=second_finance_user)
+    services.settle(reservation_id=reservation.pk, amount=3_000, date=today, by=finance_user)
+    assert verify_ledger() == []
+    return {"first": first, "envelope": envelope, "reservation": reservation}
+
+
+def invariants() -> set[str]:
+    return {finding.invariant for finding in verify_ledger()}
+
+
+@pytest.mark.django_db
+class TestTamperingIsFound:
+    def test_a_clean_ledger_reports_every_check_ok_and_exits_0(self, books, capsys):
+        call_command("verify_ledger")
+        out = capsys.readouterr().out
+        assert "L1 ok" in out and "L9 ok" in out and "tiennent" in out
+
+    def test_a_changed_amount(self, books, unguarded):
+        Entry.objects.filter(pk=books["first"].entries.first().pk).update(amount=F("amount") + 1)
+        assert {"L1", "L6", "L9"} <= invariants()
+
+    def test_a_changed_label(self, books, unguarded):
+        Transaction.objects.filter(pk=books["first"].pk).update(label="Autre chose")
+        assert invariants() == {"L9"}
+
+    def test_a_changed_stored_balance(self, books):
+        Account.objects.filter(pk=books["envelope"].pk).update(credits_posted=F("credits_posted") + 100)
+        assert invariants() == {"L6"}
+
+    def test_a_deleted_transaction(self, books, unguarded):
+        second = Transaction.objects.get(idempotency_key="b")
+        Entry.objects.filter(transaction=second).delete()
+        Transaction.objects.filter(pk=second.pk).delete()
+        assert {"L6", "L9"} <= invariants()
+
+    def test_a_settled_amount_that_is_not_what_was_paid(self, books, unguarded):
+        Reservation.objects.filter(pk=books["reservation"].pk).update(settled_amount=3_500)
+        assert invariants() == {"L5"}
+
+    def test_a_posting_into_a_closed_year(self, books, unguarded, finance_user, today):
+        FiscalYear.objects.filter(year=today.year).update(status="closed", closed_at=datetime.datetime(2000, 1, 1,
+                                                                                                      tzinfo=datetime.UTC))
+        assert "L7" in invariants()
+
+    def test_four_eyes_broken(self, books, unguarded, finance_user):
+        Reservation.objects.filter(pk=books["reservation"].pk).update(amount=2_000_000)
+        assert invariants() == {"L8"}
+
+    def test_a_chain_head_out_of_step(self, books):
+        ChainHead.objects.update(number=F("number") + 1)
+        assert invariants() == {"L9"}
+
+    def test_the_command_exits_1_with_a_report(self, books, capsys):
+        Account.objects.filter(pk=books["envelope"].pk).update(debits_pending=F("debits_pending") + 1)
+        with pytest.raises(SystemExit) as exit_status:
+            call_command("verify_ledger")
+        assert exit_status.value.code == 1
+        out = capsys.readouterr().out
+        assert "L6 ÉCHEC" in out and books["envelope"].number in out
