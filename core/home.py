@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from adherents.models import Employee, Membership, Organisation
 from core.roles import Role
 from formation.models import Session
+from mutualisation.reports import home_figures
 
 
 def member_hr_context(user) -> dict:
@@ -55,7 +56,9 @@ def staff_context(user) -> dict:
         ]
     else:
         soon = None
+    fund = None
     if user.is_superuser or user.role in (Role.FINANCE, Role.ADMIN):
+        fund = home_figures(today.year)
         actions[:0] = [
             (_("See the fund's dashboard"), reverse("mutualisation:dashboard")),
             (_("Record contribution payments"), reverse("mutualisation:contributions")),
@@ -64,6 +67,7 @@ def staff_context(user) -> dict:
     if user.is_superuser or user.role == Role.ADMIN:
         actions += [(_("Read the audit log"), reverse("audit_log")), (_("Open the administration"), reverse("admin:index"))]
     return {
+        "fund": fund,
         "to_decide": Session.objects.filter(status__in=Session.ENROLLING_STATUSES, starts_at__lte=soon).select_related(
             "course").with_places_left().order_by("starts_at")[:10] if soon else [],
         "organisation_count": Organisation.objects.count(),
