@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from adherents.models import INSERTION_CONTRACTS, PERMANENT_CONTRACTS, Employee, Population
+from adherents.models import EMPLOYEE_DATA_FIELDS, INSERTION_CONTRACTS, PERMANENT_CONTRACTS, Employee, Population
 
 
 def normalise_mobile(value: str) -> str:
@@ -20,10 +20,7 @@ class EmployeeForm(forms.ModelForm):
 
     class Meta:
         model = Employee
-        fields = [
-            "last_name", "first_name", "population", "contract_type", "job_title",
-            "email", "mobile", "adaptation_need",
-        ]
+        fields = EMPLOYEE_DATA_FIELDS
         widgets = {"adaptation_need": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisation, **kwargs):

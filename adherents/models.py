@@ -231,6 +231,12 @@ class Employee(models.Model):
         return self.mobile
 
 
+# What HR may set on an employee, by form or by CSV import (the organisation and archiving aside).
+EMPLOYEE_DATA_FIELDS = (
+    "last_name", "first_name", "population", "contract_type", "job_title", "email", "mobile", "adaptation_need",
+)
+
+
 class MemberUser(models.Model):
     """Links a member HR user to the one organisation whose data they may see."""
 

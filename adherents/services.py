@@ -6,15 +6,11 @@ from django.utils import timezone
 
 from adherents.access import may_edit_employees
 from adherents.employee_import import parse_employee_file
-from adherents.models import Employee, MemberUser, Organisation
+from adherents.models import EMPLOYEE_DATA_FIELDS, Employee, MemberUser, Organisation
 from core import audit
 from core.emails import queue_email
 from core.roles import Role
 from core.services import create_user
-
-EMPLOYEE_FIELDS = (
-    "last_name", "first_name", "population", "contract_type", "job_title", "email", "mobile", "adaptation_need",
-)
 
 
 def _require_editor(by, organisation: Organisation) -> None:
@@ -23,14 +19,14 @@ def _require_editor(by, organisation: Organisation) -> None:
 
 
 def _snapshot(employee: Employee) -> dict:
-    return {field: getattr(employee, field) for field in EMPLOYEE_FIELDS}
+    return {field: getattr(employee, field) for field in EMPLOYEE_DATA_FIELDS}
 
 
 @transaction.atomic
 def create_employee(*, organisation: Organisation, data: dict, by) -> Employee:
     """Add an employee to the organisation, from data already cleaned by EmployeeForm."""
     _require_editor(by, organisation)
-    employee = Employee.objects.create(organisation=organisation, **{f: data[f] for f in EMPLOYEE_FIELDS if f in data})
+    employee = Employee.objects.create(organisation=organisation, **{f: data[f] for f in EMPLOYEE_DATA_FIELDS if f in data})
     audit.record(by, "adherents.employee.created", employee, _snapshot(employee))
     return employee
 
@@ -41,7 +37,7 @@ def update_employee(*, employee_id: int, data: dict, by) -> Employee:
     employee = Employee.objects.select_for_update().select_related("organisation").get(pk=employee_id)
     _require_editor(by, employee.organisation)
     before = _snapshot(employee)
-    for field in EMPLOYEE_FIELDS:
+    for field in EMPLOYEE_DATA_FIELDS:
         if field in data:
             setattr(employee, field, data[field])
     employee.save()
@@ -69,7 +65,7 @@ def import_employees(*, organisation: Organisation, raw: bytes, filename: str, b
     _require_editor(by, organisation)
     rows = parse_employee_file(raw, organisation)
     employees = Employee.objects.bulk_create(
-        Employee(organisation=organisation, **{f: row.data[f] for f in EMPLOYEE_FIELDS}) for row in rows
+        Employee(organisation=organisation, **{f: row.data[f] for f in EMPLOYEE_DATA_FIELDS}) for row in rows
     )
     entry = audit.record(
         by, "adherents.employee.imported", organisation, {"file": filename[:200], "count": len(employees)}

@@ -342,6 +342,11 @@ class Invitation:
     def content_type(self) -> str:
         return f"text/calendar; charset=utf-8; method={self.method}"
 
+    @property
+    def attachment(self) -> tuple[str, bytes, str]:
+        """(file name, content, MIME type), as core.emails.queue_email takes attachments."""
+        return self.filename, self.content, self.content_type
+
 
 def invitation(enrolment: Enrolment, *, base_url: str) -> Invitation:
     """One trainee's invitation: REQUEST while the enrolment is confirmed and the session stands, else CANCEL.

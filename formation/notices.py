@@ -20,8 +20,7 @@ def send_enrolment_notice(*, kind: str, enrolment_id: int) -> None:
     ).get(pk=enrolment_id)
     attachments = None
     if kind in CANCELLING:
-        calendar_file = invitation(enrolment, base_url=settings.SITE_URL)
-        attachments = [(calendar_file.filename, calendar_file.content, calendar_file.content_type)]
+        attachments = [invitation(enrolment, base_url=settings.SITE_URL).attachment]
     queue_email(
         kind=kind, key=str(enrolment.pk), to=[enrolment.organisation.contact_email, enrolment.employee.email],
         template=f"emails/{kind}",

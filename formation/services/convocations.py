@@ -58,10 +58,9 @@ def _already_sent(kind: str, enrolment_ids: list[int]) -> set[int]:
 
 
 def _attachments(enrolment: Enrolment) -> list[tuple[str, bytes, str]]:
-    calendar_file = invitation(enrolment, base_url=settings.SITE_URL)
     return [
         ("convocation.pdf", documents.convocation(enrolment), "application/pdf"),
-        (calendar_file.filename, calendar_file.content, calendar_file.content_type),
+        invitation(enrolment, base_url=settings.SITE_URL).attachment,
     ]
 
 
