@@ -111,9 +111,20 @@ class Organisation(models.Model):
     def membership_for(self, year: int) -> "Membership | None":
         return self.memberships.filter(year=year).first()
 
+    def remember_membership_status(self, year: int, status: str | None) -> None:
+        """This year's membership status, read with the logged-in member user (see adherents.auth)."""
+        self._membership_status = (year, status)
+
+    def membership_status_in(self, year: int) -> str | None:
+        known = getattr(self, "_membership_status", None)
+        if known is not None and known[0] == year:
+            return known[1]
+        membership = self.membership_for(year)
+        return membership.status if membership else None
+
     def is_in_good_standing(self, on: datetime.date) -> bool:
         """Member rates apply on a date when the membership for that year is active."""
-        return self.memberships.filter(year=on.year, status=Membership.Status.ACTIVE).exists()
+        return self.membership_status_in(on.year) == Membership.Status.ACTIVE
 
 
 class Membership(models.Model):

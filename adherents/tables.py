@@ -7,9 +7,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Employee, Organisation, Population
+from core.pagination import CountInPageQuery
 
 
-class EmployeeTable(tables.Table):
+class EmployeeTable(CountInPageQuery, tables.Table):
     """Columns, sorting and export come from django-tables2; the rows of a page are drawn in
     Python by render_body, many times cheaper than rendering each cell through a column."""
 
@@ -46,7 +47,7 @@ class EmployeeTable(tables.Table):
         return mark_safe("".join(rows))  # noqa: S308 -- every value above is escaped
 
 
-class OrganisationTable(tables.Table):
+class OrganisationTable(CountInPageQuery, tables.Table):
     legal_name = tables.Column(linkify=True)
     delegation = tables.Column(accessor="delegation__name", verbose_name=_("regional delegation"))
 

@@ -13,10 +13,22 @@ MINIMAL_TABLE = engines["django"].from_string(
 
 
 def employee_values(request, organisation_id: int) -> HttpResponse:
-    rows = Employee.objects.filter(organisation_id=organisation_id, archived_at__isnull=True).order_by(
+    return HttpResponse(MINIMAL_TABLE.render({"rows": employee_rows(organisation_id)}))
+
+
+def employee_values_for_member(request, organisation_id: int) -> HttpResponse:
+    """The same rows, for the logged-in member of that organisation only (the page's access rule):
+    what the login alone costs (session, user and organisation), with nothing else of the page."""
+    from adherents.access import organisation_for
+
+    organisation_for(request.user, organisation_id)
+    return employee_values(request, organisation_id)
+
+
+def employee_rows(organisation_id: int):
+    return Employee.objects.filter(organisation_id=organisation_id, archived_at__isnull=True).order_by(
         "last_name", "first_name", "pk"
     ).values("last_name", "first_name", "population", "contract_type", "job_title", "email", "mobile")[:25]
-    return HttpResponse(MINIMAL_TABLE.render({"rows": rows}))
 
 
 COURSE_TABLE = engines["django"].from_string(
@@ -41,6 +53,17 @@ def course_values(request) -> HttpResponse:
         "code", "slug", "title", "audience", "modality", "duration_hours", "duration_days", "public_price", "member_price"
     )[:25]
     return HttpResponse(COURSE_TABLE.render({"rows": rows}))
+
+
+def course_values_for_member(request) -> HttpResponse:
+    """The same rows, after deciding which rates this visitor sees (the login and the membership status):
+    what a member's catalogue page needs at least, with nothing else of the page."""
+    from django.utils import timezone
+
+    from catalogue.pricing import rates_for
+
+    rates_for(request.user, on=timezone.localdate())
+    return course_values(request)
 
 
 # The three views below were appended by the sessions benchmarks' author and lost by mistake when the

@@ -27,6 +27,10 @@ def run():
         member.force_login(get_user_model().objects.get(username="adherent"))
         subject, baseline = interleaved_medians(lambda: member.get(page), lambda: member.get(bare))
         yield Result("catalogue, member HR (member rates), same filter", subject, baseline, limit=2.0, note=note)
+        bare_member = reverse("bench_courses_member") + "?modality=in_person"
+        subject, baseline = interleaved_medians(lambda: member.get(page), lambda: member.get(bare_member))
+        yield Result("catalogue, member HR, vs the same bare view behind the login (informative)", subject, baseline,
+                     limit=float("inf"), note="the baseline also reads the user and the membership status")
 
         searched = reverse("catalogue:list") + "?q=securite&sort=listed_price"
         bare_searched = reverse("bench_courses") + "?q=securite&sort=public_price"

@@ -25,6 +25,11 @@ def run():
         yield Result("employee list page vs bare .values() view", subject, baseline, limit=2.0,
                      note=f"{total} employees in the database, {own} in this organisation")
 
+        logged_in = reverse("bench_employees_member", args=[member.organisation_id])
+        subject, baseline = interleaved_medians(lambda: client.get(page), lambda: client.get(logged_in))
+        yield Result("employee list page vs the same bare view behind the login (informative)", subject, baseline,
+                     limit=float("inf"), note="the baseline also loads the session, the user and the organisation")
+
         counts = {}
         for per_page in (10, 50):
             with CaptureQueriesContext(connection) as queries:

@@ -8,7 +8,10 @@ from config.urls import urlpatterns as project_urlpatterns
 urlpatterns = [
     *project_urlpatterns,
     path("bench/employees/<int:organisation_id>/", baselines.employee_values, name="bench_employees"),
+    path("bench/employees/<int:organisation_id>/member/", baselines.employee_values_for_member,
+         name="bench_employees_member"),
     path("bench/courses/", baselines.course_values, name="bench_courses"),
+    path("bench/courses/member/", baselines.course_values_for_member, name="bench_courses_member"),
     path("bench/insert/", baselines.insert_one, name="bench_insert"),
     path("bench/sessions/", baselines.session_values, name="bench_sessions"),
     path("bench/calendar/", baselines.calendar_values, name="bench_calendar_all"),

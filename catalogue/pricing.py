@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from adherents.access import member_of
 from adherents.models import Membership, Organisation
-from core.roles import Role
 
 
 class PriceBasis(models.TextChoices):
@@ -66,17 +65,17 @@ class Rates:
 
 
 def rates_for(user, *, on: datetime.date) -> Rates:
-    """Which rates this visitor sees today: one query for a member HR user (two when lapsed, for the reason)."""
+    """Which rates this visitor sees today. For a member HR user the organisation and its membership
+    status this year come with the user (see adherents.auth); a lapsed member's membership is read for
+    the reason shown."""
     if not user.is_authenticated:
         return Rates(Viewer.PUBLIC, on.year)
     if user.is_coorace_staff:
         return Rates(Viewer.STAFF, on.year)
-    in_good_standing = Organisation.objects.in_good_standing(on).filter(pk=OuterRef("pk"))
-    organisation = Organisation.objects.filter(member_users__user=user).annotate(
-        in_good_standing=Exists(in_good_standing)
-    ).first() if user.role == Role.MEMBER_HR else None
+    member = member_of(user)
+    organisation = member.organisation if member is not None else None  # loaded with the user
     if organisation is None:
         return Rates(Viewer.PUBLIC, on.year)
-    if organisation.in_good_standing:
+    if organisation.is_in_good_standing(on):
         return Rates(Viewer.MEMBER, on.year, organisation)
     return Rates(Viewer.LAPSED, on.year, organisation, organisation.membership_for(on.year))

@@ -7,44 +7,17 @@ for each request, so the exports' extra columns live in their own tables (see Co
 from html import escape
 
 import django_tables2 as tables
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2.rows import BoundRows
 
 from catalogue.display import PriceCell, number, short_duration_format
 from catalogue.models import Audience, Course, Modality
 from catalogue.pricing import Rates
 from catalogue.sessions import order_by_next_session
-
-
-class CountInPageQuery:
-    """Pagination reading a page and the total in one query (COUNT(*) OVER ()).
-
-    A count query and a page query each scan the courses, the list's main cost at full scale. A page
-    number past the end (or below 1) falls back to the usual count, and the paginator's correction.
-    """
-
-    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
-        paginator = paginator_class(self.rows, per_page or self._meta.per_page, *args, **kwargs)
-        try:
-            number = int(page)
-        except (TypeError, ValueError):
-            number = 1
-        start = (number - 1) * paginator.per_page
-        records = [] if number < 1 else list(
-            self.data.data.annotate(total_rows=Window(Count("pk")))[start:start + paginator.per_page]
-        )
-        if not records and number != 1:
-            return super().paginate(paginator_class, per_page, page, *args, **kwargs)
-        paginator.count = records[0].total_rows if records else 0
-        self.paginator = paginator
-        self.page = Page(BoundRows(records, table=self), number, paginator)
-        return self
+from core.pagination import CountInPageQuery
 
 
 class CourseColumns(tables.Table):

@@ -1,5 +1,4 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -11,6 +10,7 @@ from django_tables2.export.views import ExportMixin
 from core.filters import AuditEntryFilter
 from core.home import home_context
 from core.models import AuditEntry
+from core.pagination import ForgivingPaginator
 from core.roles import Role
 from core.tables import AuditEntryTable
 
@@ -23,26 +23,6 @@ class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     def test_func(self) -> bool:
         user = self.request.user
         return user.is_superuser or user.role in self.allowed_roles
-
-
-class ForgivingPaginator(Paginator):
-    """A page number out of range shows the last page; a malformed one the first. Never a 404.
-
-    At most MAX_PER_PAGE rows a page, whatever `per_page` the URL asks for.
-    """
-
-    MAX_PER_PAGE = 200
-
-    def __init__(self, object_list, per_page, *args, **kwargs):
-        super().__init__(object_list, max(1, min(int(per_page), self.MAX_PER_PAGE)), *args, **kwargs)
-
-    def validate_number(self, number):
-        try:
-            return super().validate_number(number)
-        except PageNotAnInteger:
-            return 1
-        except EmptyPage:
-            return max(self.num_pages, 1)
 
 
 class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):

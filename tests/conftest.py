@@ -51,6 +51,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached reference data (the catalogue's filter lists) would
+    otherwise outlive the rolled-back rows of the test that read them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def organisation(db):
     organisation = OrganisationFactory()

@@ -193,6 +193,7 @@ def test_same_number_of_queries_for_10_and_50_rows(request, viewer):
         assert len(response.context["table"].paginated_rows) == per_page
         return len(context)
 
+    catalogue(client)  # the first page fills the cache (the filter lists): count the pages after it
     assert queries(10) == queries(50)
 
 

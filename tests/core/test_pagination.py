@@ -1,0 +1,47 @@
+"""The house lists read a page and its total in one query, and forgive page numbers out of range."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.models import AuditEntry
+from core.pagination import ForgivingPaginator
+from core.tables import AuditEntryTable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entries():
+    AuditEntry.objects.bulk_create(AuditEntry(action=f"test.{n:02d}") for n in range(30))
+
+
+def paginated(page, per_page=10):
+    table = AuditEntryTable(AuditEntry.objects.order_by("action"))
+    return table.paginate(ForgivingPaginator, per_page=per_page, page=page)
+
+
+@pytest.mark.usefixtures("entries")
+class TestCountInPageQuery:
+    def test_a_page_and_its_total_come_in_one_query(self):
+        with CaptureQueriesContext(connection) as queries:
+            table = paginated(2)
+            actions = [row.record.action for row in table.page.object_list]
+        assert len(queries) == 1
+        assert actions == [f"test.{n:02d}" for n in range(10, 20)]
+        assert table.paginator.count == 30 and table.paginator.num_pages == 3 and table.page.number == 2
+
+    @pytest.mark.parametrize("page, expected", [("999999", 3), ("0", 3), ("-4", 3), ("abc", 1), ("", 1)])
+    def test_page_numbers_out_of_range_are_corrected(self, page, expected):
+        table = paginated(page)
+        assert table.page.number == expected
+        assert table.paginator.count == 30
+        assert len(table.page.object_list) == 10
+
+    def test_an_empty_list_is_one_empty_page(self):
+        AuditEntry.objects.all().delete()
+        table = paginated(1)
+        assert table.paginator.count == 0 and table.page.number == 1 and list(table.page.object_list) == []
+
+    def test_rows_per_page_are_capped(self):
+        assert paginated(1, per_page=10_000).paginator.per_page == ForgivingPaginator.MAX_PER_PAGE
