@@ -42,6 +42,12 @@ def run():
         subject, baseline = interleaved_medians(enrol, lambda: client.post(bare, {"n": next(counter)}), repeat=15)
         yield Result("enrolment POST vs bare one-insert view", subject, baseline, limit=3.0,
                      note="notices queued to an in-memory broker, as with Redis")
+        with CaptureQueriesContext(connection) as subject_queries:
+            enrol()
+        with CaptureQueriesContext(connection) as baseline_queries:
+            client.post(bare, {"n": next(counter)})
+        yield Check("enrolment POST queries (informative)", True,
+                    f"{len(subject_queries)} queries, bare view {len(baseline_queries)}")
 
         staff = Client()
         staff.force_login(User.objects.get(username="formation"))

@@ -10,6 +10,13 @@ def send_enrolment_notice(enrolment_id: int, kind: str) -> None:
 
 
 @shared_task(acks_late=True)
+def send_enrolment_notices(enrolment_ids: list[int], kind: str) -> None:
+    """The `kind` notice of each enrolment of a batch; a retry resends none twice (see notices)."""
+    for enrolment_id in enrolment_ids:
+        notices.send_enrolment_notice(kind=kind, enrolment_id=enrolment_id)
+
+
+@shared_task(acks_late=True)
 def send_convocation(enrolment_id: int) -> None:
     convocations.send_convocation(enrolment_id=enrolment_id)
 

@@ -21,6 +21,7 @@ from formation.filters import EnrolmentFilter, SessionFilter
 from formation.forms import CancelSessionForm, ConfirmSessionForm, EnrolForm, SessionChangeForm, SessionForm, SlotForm
 from formation.models import Enrolment, Session, Slot
 from formation.services.attendance import may_take_attendance
+from formation.services.enrolment import SessionUnavailable
 from formation.tables import EnrolmentTable, SessionTable
 
 TRAINING_ROLES = frozenset({Role.TRAINING, Role.ADMIN})
@@ -213,16 +214,19 @@ class EnrolView(SessionMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def confirm(self, request):
-        """The final POST goes straight to the service, which checks everything (and prices) itself."""
+        """The final POST goes straight to the service, which checks everything (and prices) itself, and
+        refuses what this member may not see: such a session is answered 404, as on every other page."""
         ids = request.POST.getlist("employees")
         session_id = self.kwargs["pk"]
-        if not visible_sessions(request.user).filter(pk=session_id).exists():
-            raise Http404
         try:
             if not ids or not all(value.isdigit() for value in ids):
                 raise EnrolmentError(_("Choose at least one employee."))
             enrolments = services.enrol_employees(session_id=session_id, employee_ids=[int(v) for v in ids], by=request.user)
+        except Session.DoesNotExist:
+            raise Http404 from None
         except FormationError as error:
+            if isinstance(error, SessionUnavailable) and error.hidden:
+                raise Http404 from None
             messages.error(request, error.message)
             return redirect("formation:enrol", session_id)
         waiting = sum(e.status == Enrolment.Status.WAITLISTED for e in enrolments)

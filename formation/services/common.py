@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from core.roles import Role
+from formation import tasks  # the module, not its names: formation.tasks imports the services too
 from formation.models import Enrolment, Session
 from formation.services.convocations import CONVOCATION_BEFORE
-from formation.tasks import send_convocation, send_enrolment_notice
 
 
 def require_training_staff(user) -> None:
@@ -27,8 +27,10 @@ def locked_session(session_id: int) -> Session:
 
 
 def notify(enrolments: Iterable[Enrolment], kind: str) -> None:
-    for enrolment in enrolments:
-        send_enrolment_notice.delay_on_commit(enrolment.pk, kind)
+    """Queue the `kind` notice of these enrolments on commit: one task for the batch."""
+    ids = [enrolment.pk for enrolment in enrolments]
+    if ids:
+        tasks.send_enrolment_notices.delay_on_commit(ids, kind)
 
 
 def convoke_if_due(enrolments: Iterable[Enrolment], session: Session) -> None:
@@ -36,4 +38,4 @@ def convoke_if_due(enrolments: Iterable[Enrolment], session: Session) -> None:
     if session.starts_at and session.starts_at - timezone.now() <= CONVOCATION_BEFORE:
         for enrolment in enrolments:
             if enrolment.status == Enrolment.Status.CONFIRMED:
-                send_convocation.delay_on_commit(enrolment.pk)
+                tasks.send_convocation.delay_on_commit(enrolment.pk)

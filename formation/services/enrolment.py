@@ -4,24 +4,29 @@ Seats (invariants C1–C3) are protected by a row lock on the session, taken bef
 enrolments of the same session are serialised, so confirmed enrolments never exceed capacity and a
 freed seat goes to the first waitlisted enrolment exactly once. The partial unique constraint
 `one_live_enrolment_per_employee_and_session` is the database's own guard for C2.
+
+On PostgreSQL an enrolment is one statement: formation_enrol() (migration 0003) takes the same lock and
+applies the same rules as _enrol_in_python, the ORM version used on SQLite; tests run both on PostgreSQL.
 """
 
+import contextlib
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from adherents.access import organisation_of
-from adherents.models import Employee, Organisation
+from adherents.models import Employee
+from catalogue.models import Course
 from core import audit
 from core.roles import Role
 from formation.exceptions import EnrolmentError
 from formation.models import Enrolment, Session
 from formation.services.common import convoke_if_due, locked_session, notify
-from formation.tasks import send_enrolment_notice
 
 S = Session.Status
 
@@ -42,67 +47,140 @@ def fill_free_seats(session: Session) -> list[Enrolment]:
     return promoted
 
 
-def _enrolment_refusal(session: Session, organisation: Organisation, today: datetime.date) -> str | None:
-    if session.kind == Session.Kind.INTRA and session.organisation_id != organisation.pk:
-        return _("This session is reserved for another organisation.")
-    if session.status not in Session.ENROLLING_STATUSES:
-        return _("This session is not open for enrolment (it is %(status)s).") % {"status": session.get_status_display()}
-    if today > session.enrolment_deadline:
-        return _("Enrolment closed on %(date)s.") % {"date": formats.date_format(session.enrolment_deadline)}
-    return None
+class SessionUnavailable(EnrolmentError):
+    """The session cannot take this organisation's enrolments; `hidden` when a member may not even see it
+    (a draft, another organisation's intra session), which a page answers with 404."""
+
+    def __init__(self, message, *, hidden: bool):
+        super().__init__(message)
+        self.hidden = hidden
 
 
-@transaction.atomic
+def _refusal(code: str, *, status: str, deadline: datetime.date) -> EnrolmentError:
+    if code == "reserved":
+        return SessionUnavailable(_("This session is reserved for another organisation."), hidden=True)
+    if code == "status":
+        return SessionUnavailable(_("This session is not open for enrolment (it is %(status)s).")
+                                  % {"status": Session(status=status).get_status_display()}, hidden=status == S.DRAFT)
+    if code == "deadline":
+        return SessionUnavailable(_("Enrolment closed on %(date)s.") % {"date": formats.date_format(deadline)},
+                                  hidden=False)
+    if code == "foreign":
+        return EnrolmentError(_("Some of these employees do not belong to your organisation."))
+    raise ValueError(code)
+
+
+def _already_enrolled(names) -> EnrolmentError:
+    return EnrolmentError(_("Already enrolled in this session: %(names)s.") % {"names": ", ".join(names)})
+
+
+def _enrolment_refusal(session: Session, organisation_id: int, today: datetime.date) -> EnrolmentError | None:
+    if session.kind == Session.Kind.INTRA and session.organisation_id != organisation_id:
+        code = "reserved"
+    elif session.status not in Session.ENROLLING_STATUSES:
+        code = "status"
+    elif today > session.enrolment_deadline:
+        code = "deadline"
+    else:
+        return None
+    return _refusal(code, status=session.status, deadline=session.enrolment_deadline)
+
+
+def _on_the_server() -> bool:
+    """On PostgreSQL the seat-sensitive part runs in one call of formation_enrol() (migration 0003);
+    FORMATION_ENROL_ON_SERVER=False runs the ORM version there too, so that tests check both."""
+    return connection.vendor == "postgresql" and getattr(settings, "FORMATION_ENROL_ON_SERVER", True)
+
+
 def enrol_employees(*, session_id: int, employee_ids: list[int], by) -> list[Enrolment]:
     """Enrol employees of the user's organisation: confirmed while seats remain, then on the waiting list.
 
     The price is the course's member price when the organisation is in good standing today, else the
     public price; it is computed here (never taken from the request) and frozen on each enrolment.
+    A refusal (EnrolmentError, with a French message) changes nothing.
     """
-    organisation = organisation_of(by)
+    if not by.is_authenticated or by.role != Role.MEMBER_HR:  # as adherents.access.organisation_of
+        raise PermissionDenied
     wanted = sorted(set(employee_ids))
     if not wanted:
         raise EnrolmentError(_("Choose at least one employee."))
+    try:
+        if _on_the_server():
+            session, created = _enrol_on_the_server(session_id, wanted, by)
+        else:
+            session, created = _enrol_in_python(session_id, wanted, by)
+    except IntegrityError as error:  # only reachable without the seat lock: the unique constraint is the guard
+        raise _already_enrolled(str(e) for e in Employee.objects.filter(pk__in=wanted)) from error
+    # Queued on commit: at once when the enrolment was its own transaction (one statement on the server).
+    for status, kind in ((Enrolment.Status.CONFIRMED, "enrolment_confirmed"),
+                         (Enrolment.Status.WAITLISTED, "enrolment_waitlisted")):
+        notify([e for e in created if e.status == status], kind)
+    convoke_if_due(created, session)
+    return created
+
+
+def _enrol_on_the_server(session_id: int, wanted: list[int], by) -> tuple[Session, list[Enrolment]]:
+    """One call of formation_enrol() (migration 0003), which also writes the audit entry."""
+    today, now = timezone.localdate(), timezone.now()
+    arguments = [session_id, by.pk, wanted, today, now, settings.TIME_ZONE, getattr(settings, "FORMATION_SEAT_LOCK", True)]
+    # Inside a caller's transaction, a savepoint: a constraint refusing the insert must leave that transaction usable.
+    with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM formation_enrol(%s, %s, %s::bigint[], %s, %s, %s, %s)", arguments)
+        (refusal, organisation_id, status, deadline, starts_at, course_id, title, basis, unit_price, ids, employees,
+         statuses, already) = cursor.fetchone()
+    if refusal == "not_a_member":
+        raise PermissionDenied
+    if refusal == "missing":
+        raise Session.DoesNotExist(f"no session {session_id}")
+    if refusal == "already":
+        raise _already_enrolled(already)
+    if refusal:
+        raise _refusal(refusal, status=status, deadline=deadline)
+    session = Session(pk=session_id, status=status, starts_at=starts_at, enrolment_deadline=deadline,
+                      course=Course(pk=course_id, title=title))
+    created = [
+        Enrolment(pk=pk, session_id=session_id, employee_id=employee_id, organisation_id=organisation_id, status=status,
+                  unit_price=unit_price, price_basis=basis, enrolled_by=by, enrolled_at=now)
+        for pk, employee_id, status in zip(ids, employees, statuses, strict=True)
+    ]
+    return session, created
+
+
+@transaction.atomic
+def _enrol_in_python(session_id: int, wanted: list[int], by) -> tuple[Session, list[Enrolment]]:
+    """The reference version of formation_enrol(), with the ORM (SQLite; PostgreSQL in tests)."""
+    organisation = organisation_of(by)
     session = locked_session(session_id)
     today = timezone.localdate()
-    refusal = _enrolment_refusal(session, organisation, today)
+    refusal = _enrolment_refusal(session, organisation.pk, today)
     if refusal:
-        raise EnrolmentError(refusal)
+        raise refusal
     live = Enrolment.objects.live().filter(session=session, employee=OuterRef("pk"))
     employees = list(Employee.objects.active().filter(organisation=organisation, pk__in=wanted)
                      .annotate(already_enrolled=Exists(live)))
     if len(employees) != len(wanted):
-        raise EnrolmentError(_("Some of these employees do not belong to your organisation."))
+        raise _refusal("foreign", status=session.status, deadline=session.enrolment_deadline)
     already = [employee for employee in employees if employee.already_enrolled]
     if already:
-        raise EnrolmentError(_("Already enrolled in this session: %(names)s.")
-                             % {"names": ", ".join(str(employee) for employee in already)})
+        raise _already_enrolled(str(employee) for employee in already)
     price = session.course.price_for(organisation, on=today)
     free = session.capacity - session.enrolments.confirmed().count()
     statuses = [Enrolment.Status.CONFIRMED] * max(0, min(free, len(employees)))
     statuses += [Enrolment.Status.WAITLISTED] * (len(employees) - len(statuses))
     free -= statuses.count(Enrolment.Status.CONFIRMED)
-    try:
-        created = Enrolment.objects.bulk_create(
-            Enrolment(session=session, employee=employee, organisation=organisation, status=status,
-                      unit_price=price.amount, price_basis=price.basis, enrolled_by=by)
-            for employee, status in zip(employees, statuses, strict=True)
-        )
-    except IntegrityError as error:  # only reachable without the seat lock: the unique constraint is the guard
-        raise EnrolmentError(_("Already enrolled in this session: %(names)s.")
-                             % {"names": ", ".join(str(e) for e in employees)}) from error
+    created = Enrolment.objects.bulk_create(
+        Enrolment(session=session, employee=employee, organisation=organisation, status=status,
+                  unit_price=price.amount, price_basis=price.basis, enrolled_by=by)
+        for employee, status in zip(employees, statuses, strict=True)
+    )
     if free <= 0 and session.status == S.OPEN:
         session.status = S.FULL
         session.save(update_fields=["status", "updated_at"])
     audit.record(by, "formation.enrolment.created", session, {
-        "employees": [e.pk for e in employees], "unit_price": price.amount, "basis": price.basis,
+        "employees": [e.employee_id for e in created], "unit_price": price.amount, "basis": price.basis,
         "waitlisted": sum(e.status == Enrolment.Status.WAITLISTED for e in created),
     })
-    for enrolment in created:
-        kind = "enrolment_confirmed" if enrolment.status == Enrolment.Status.CONFIRMED else "enrolment_waitlisted"
-        send_enrolment_notice.delay_on_commit(enrolment.pk, kind)
-    convoke_if_due(created, session)
-    return created
+    return session, created
 
 
 def _may_cancel(user, enrolment: Enrolment) -> bool:

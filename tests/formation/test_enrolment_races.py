@@ -9,7 +9,8 @@ from tests.concurrency import run_in_threads
 from tests.factories import EmployeeFactory, MembershipFactory, MemberUserFactory, OrganisationFactory
 from tests.formation.factories import SessionFactory
 
-pytestmark = [pytest.mark.concurrency, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.concurrency, pytest.mark.postgresql, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("enrol_implementation")]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.roles import Role
 from formation.models import Attendance, Enrolment, Session
 from tests.catalogue.factories import CourseFactory
-from tests.factories import EmployeeFactory, MemberUserFactory, UserFactory
+from tests.factories import EmployeeFactory, MemberUserFactory, OrganisationFactory, UserFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory, VenueFactory, next_monday
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +242,22 @@ class TestEnrolPages:
         url = reverse("formation:enrol", args=[session.pk])
         assert client.get(url).status_code == 403
         assert client.post(url, {"step": "confirm", "employees": ["1"]}).status_code == 403
+
+    def test_a_draft_or_another_organisations_intra_session_is_404_and_unchanged(self, hr_client, organisation):
+        employee = EmployeeFactory(organisation=organisation)
+        for session in (SessionFactory(status=Session.Status.DRAFT),
+                        SessionFactory(kind=Session.Kind.INTRA, organisation=OrganisationFactory())):
+            url = reverse("formation:enrol", args=[session.pk])
+            assert hr_client.post(url, {"step": "confirm", "employees": [employee.pk]}).status_code == 404
+        assert not Enrolment.objects.exists()
+
+    def test_a_cancelled_session_says_so(self, hr_client, organisation, session):
+        Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED, cancellation_reason="x")
+        employee = EmployeeFactory(organisation=organisation)
+        response = hr_client.post(reverse("formation:enrol", args=[session.pk]),
+                                  {"step": "confirm", "employees": [employee.pk]}, follow=True)
+        assert "pas ouverte aux inscriptions" in response.content.decode()
+        assert not Enrolment.objects.exists()
 
     def test_an_unknown_session_is_404(self, hr_client, organisation):
         employee = EmployeeFactory(organisation=organisation)
