@@ -21,6 +21,7 @@ from core.services import create_user
 from mutualisation import services
 from mutualisation.models import Account, AccountKind, ChainHead, Entry, TransactionCode
 from mutualisation.services import credit, debit
+from mutualisation.services.posting import Posting, post_many
 
 BLOCK = 20  # operations per timed sample
 PER_TRANSACTION = 100  # entries on the measured account per generated transaction
@@ -93,6 +94,17 @@ def posting_throughput(user: User):
             note=f"throughput {baseline / subject:.2f}× the plain loop (target ≥ 0.3×): {BLOCK / subject:.0f} "
                  f"postings/s vs {BLOCK / baseline:.0f}/s; {work}",
         )
+
+    def post_batch():
+        # The same postings, all in one database transaction (as the contributions import posts its payments).
+        with transaction.atomic():
+            post_many([Posting(date=today, code=TransactionCode.TRANSFER, label="bench", key=uuid.uuid4().hex,
+                               legs=[debit(source, 1), credit(sink, 1)]) for _ in range(BLOCK)], by=user)
+
+    batch, baseline = interleaved_medians(post_batch, same_rows, repeat=9, warmup=1)
+    yield Check("informative, not the target: postings in one database transaction of 20 vs the plain loop",
+                True, f"{batch / BLOCK * 1000:.2f} ms per posting vs {baseline / BLOCK * 1000:.2f} ms, throughput "
+                      f"{baseline / batch:.2f}× (the figure above, one posting per commit, is the one that counts)")
 
 
 def series(name: str, count: int) -> str:

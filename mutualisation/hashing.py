@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterable
+from json.encoder import encode_basestring
 
 
 def _digest(payload: dict) -> str:
@@ -17,9 +18,17 @@ def sorted_legs(legs: Iterable[tuple[int, int]]) -> list[list[int]]:
 
 def transaction_fingerprint(*, date: datetime.date, code: str, label: str, legs: Iterable[tuple[int, int]],
                             reverses_id: int | None) -> str:
-    """What a request asks for, whoever sends it and whenever: a retry has the same fingerprint."""
-    return _digest({"date": date.isoformat(), "code": code, "label": label, "legs": sorted_legs(legs),
-                    "reverses": reverses_id})
+    """What a request asks for, whoever sends it and whenever: a retry has the same fingerprint.
+
+    The sha256 of {"code", "date", "label", "legs", "reverses"} as _digest writes it (sorted keys, no spaces, UTF-8),
+    written out directly: a posting computes it on every call (the tests compare it with _digest).
+    """
+    text = "".join((
+        '{"code":', encode_basestring(code), ',"date":"', date.isoformat(), '","label":', encode_basestring(label),
+        ',"legs":[', ",".join([f"[{account_id},{amount}]" for account_id, amount in sorted_legs(legs)]),
+        '],"reverses":', "null" if reverses_id is None else str(int(reverses_id)), "}",
+    ))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def reservation_fingerprint(*, date: datetime.date, label: str, source_id: int, destination_id: int,
@@ -42,7 +51,7 @@ def transaction_hash(*, previous_hash: str, number: int, fiscal_year_id: int, da
     """sha256 of the previous hash and the transaction's canonical content, entries included.
 
     The content is a list of length-prefixed fields ("5:hello\n"), so that no field can pass for another; the
-    PostgreSQL posting function (migration 0003) builds the very same text.
+    SQL function mutualisation_transaction_hash (migration 0004) builds the very same text.
     """
     fields = [
         previous_hash, str(number), str(fiscal_year_id), date.isoformat(), code, label, idempotency_key, fingerprint,

@@ -9,7 +9,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,11 +35,13 @@ from mutualisation.services.posting import (
     Posting,
     append_transactions,
     checked_amount,
+    checked_legs,
     credit,
     debit,
     lock_accounts,
     open_year_for,
     post_many,
+    post_on_postgresql,
     same_or_conflict,
 )
 
@@ -50,9 +52,12 @@ def post_transaction(*, date: datetime.date, code: str, label: str, legs: Sequen
 
     The transaction itself records who, when and why, chained by its hash: it is its own audit trail.
     """
-    posting = Posting(date=date, code=code, label=label, legs=list(legs), key=idempotency_key)
-    # On PostgreSQL the posting is one statement: no need to wrap it in a transaction of its own.
-    return run_retrying(lambda: post_many([posting], by=by)[0], atomic=connection.vendor != "postgresql")
+    posting = Posting(date=date, code=code, label=label, legs=checked_legs(legs), key=idempotency_key)
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql":
+        # One statement (the database's posting function): no need to wrap it in a transaction of its own.
+        return run_retrying(lambda: post_on_postgresql(posting, by=by, db=db), atomic=False)
+    return run_retrying(lambda: post_many([posting], by=by)[0])
 
 
 @retrying

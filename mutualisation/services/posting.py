@@ -1,6 +1,6 @@
 """Posting: checked legs, locks in one order, the hash chain, stored balances — the ledger's core step.
 
-On PostgreSQL one posting is one call of the database's posting function (migration 0003); elsewhere the
+On PostgreSQL one posting is one call of the database's posting function (migration 0004); elsewhere the
 same steps run here. Amounts are integer cents; a leg's amount is positive for a debit, negative for a credit.
 """
 
@@ -10,8 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections
 from django.db.models import F
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +55,7 @@ def checked_amount(cents) -> int:
     return cents
 
 
-def _checked_legs(legs: Sequence[Leg]) -> list[Leg]:
+def checked_legs(legs: Sequence[Leg]) -> list[Leg]:
     legs = list(legs)
     if len(legs) < 2:
         raise LedgerError(_("A transaction has at least two entries."))
@@ -193,9 +195,27 @@ def append_transactions(postings: Sequence[tuple[Posting, FiscalYear]], *, by) -
     return posted
 
 
+_switches: dict[str, bool] = {}
+
+
+def switch(name: str) -> bool:
+    """A LEDGER_* setting (on unless set), read once: a missing setting costs an exception on every read."""
+    try:
+        return _switches[name]
+    except KeyError:
+        value = _switches[name] = bool(getattr(settings, name, True))
+        return value
+
+
+@receiver(setting_changed)
+def forget_switches(*, setting: str, **kwargs) -> None:
+    if setting.startswith("LEDGER_"):
+        _switches.clear()
+
+
 def locks_enabled() -> bool:
     # A test-only switch shows that the races the row locks prevent are real (see the concurrency tests).
-    return getattr(settings, "LEDGER_LOCK_ACCOUNTS", True)
+    return switch("LEDGER_LOCK_ACCOUNTS")
 
 
 LEDGER_REFUSALS = {"unknown_account", "conflict", "no_year", "closed", "funds"}
@@ -224,27 +244,74 @@ def refusal(error: DatabaseError, posting: Posting) -> LedgerError | None:
 
 def array(numbers) -> str:
     """A PostgreSQL array literal: cheaper to send than a list adapted value by value."""
-    return "{" + ",".join(str(number) for number in numbers) + "}"
+    return "{" + ",".join(map(str, numbers)) + "}"
 
 
-POST = ("SELECT * FROM mutualisation_post(%s, %s, %s, %s, %s, %s, %s::bigint[], %s::bigint[], %s::bigint[], "
-        "%s::bigint[], %s::bigint[], %s, %s)")
+# Every parameter typed: the statement is prepared once per connection with these types, whatever the values.
+POST = ("SELECT * FROM mutualisation_post(%s::text, %s::text, %s::date, %s::text, %s::text, %s::bigint, %s::bigint[], "
+        "%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text, %s::boolean)")
 
 
-def post_on_postgresql(posting: Posting, *, by) -> Transaction:
-    """One posting in one round trip, by the database's mutualisation_post() (migration 0003)."""
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for leg in posting.legs:
-        totals[leg.account_id][0 if leg.amount > 0 else 1] += abs(leg.amount)
-    ids, label, fingerprint = sorted(totals), posting.label[:255], posting.fingerprint
+def prepared_statements_enabled() -> bool:
+    # Off behind a connection pooler that cannot keep a session's prepared statements (pgbouncer in transaction mode).
+    return switch("LEDGER_PREPARED_STATEMENTS")
+
+
+def call_posting_function(db, params: list) -> tuple:
+    """One call of mutualisation_post(), its one row.
+
+    As a server-side prepared statement (parsed and planned once per connection, then only bound and run), through
+    psycopg directly. Through Django's cursor instead when Django logs or wraps queries (DEBUG, query counting in
+    tests, execute_wrappers), so that the posting shows there as one query like any other.
+    """
+    if db.queries_logged or db.execute_wrappers or not prepared_statements_enabled():
+        with db.cursor() as cursor:
+            cursor.execute(POST, params)
+            return cursor.fetchone()
+    # What Django's cursor() and execute() do first.
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    raw = db.connection
+    cursor = getattr(db, "ledger_posting_cursor", None)
+    if cursor is None or cursor.connection is not raw or cursor.closed:
+        import psycopg  # here: SQLite installs need not have it
+
+        if raw.prepare_threshold is None:
+            # Settings that leave psycopg's automatic preparation off (Django's default): this only lets the cursor
+            # below prepare the one statement it asks to.
+            raw.prepare_threshold = 5
+        # One server-side-binding cursor per connection, kept with it (creating one per posting cost a fifth of
+        # the client's time); results in binary, which psycopg reads faster than text.
+        cursor = db.ledger_posting_cursor = psycopg.Cursor(raw)
+    with db.wrap_database_errors:
+        cursor.execute(POST, params, prepare=True, binary=True)
+        return cursor.fetchone()
+
+
+def post_on_postgresql(posting: Posting, *, by, db=None) -> Transaction:
+    """One posting in one round trip, by the database's mutualisation_post() (migration 0004)."""
+    db = db or connections[DEFAULT_DB_ALIAS]  # the proxy `connection` looks the connection up on every attribute
+    pairs = sorted((leg.account_id, leg.amount) for leg in posting.legs)
+    totals: dict[int, list[int]] = {}  # debits and credits per account, in account order
+    for account_id, amount in pairs:
+        total = totals.get(account_id)
+        if total is None:
+            total = totals[account_id] = [0, 0]
+        if amount > 0:
+            total[0] += amount
+        else:
+            total[1] -= amount
+    label = posting.label[:255]
+    fingerprint = transaction_fingerprint(date=posting.date, code=posting.code, label=label, legs=pairs,
+                                          reverses_id=posting.reverses.pk if posting.reverses else None)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(POST, [
-                posting.key, fingerprint, posting.date, posting.code, label, by.pk,
-                array(leg.account_id for leg in posting.legs), array(leg.amount for leg in posting.legs), array(ids),
-                array(totals[pk][0] for pk in ids), array(totals[pk][1] for pk in ids),
-                legs_text((leg.account_id, leg.amount) for leg in posting.legs), locks_enabled()])
-            pk, number, fiscal_year_id, created_at, previous_hash, digest, found = cursor.fetchone()
+        pk, number, fiscal_year_id, created_at, previous_hash, digest, found = call_posting_function(db, [
+            posting.key, fingerprint, posting.date, posting.code, label, by.pk,
+            array([leg.account_id for leg in posting.legs]), array([leg.amount for leg in posting.legs]), array(totals),
+            array([debits for debits, _credits in totals.values()]),
+            array([credits for _debits, credits in totals.values()]),
+            legs_text(pairs), locks_enabled()])
     except DatabaseError as error:
         domain_error = refusal(error, posting)
         if domain_error is None:
@@ -252,12 +319,11 @@ def post_on_postgresql(posting: Posting, *, by) -> Transaction:
         raise domain_error from error
     if found:
         return Transaction.objects.get(pk=pk)
-    posted = Transaction(
-        pk=pk, number=number, fiscal_year_id=fiscal_year_id, date=posting.date, code=posting.code, label=label,
-        idempotency_key=posting.key, fingerprint=fingerprint, created_by=by, created_at=created_at,
-        previous_hash=previous_hash, hash=digest,
-    )
-    posted._state.adding, posted._state.db = False, connection.alias
+    # The row as the database holds it, in the model's field order (Django's fast path for rows read from the database).
+    posted = Transaction.from_db(db.alias, None, [
+        pk, number, fiscal_year_id, posting.date, posting.code, label, posting.key, fingerprint, None, by.pk,
+        created_at.astimezone(db.timezone), previous_hash, digest])
+    Transaction.created_by.field.set_cached_value(posted, by)
     return posted
 
 
@@ -268,9 +334,10 @@ def post_many(postings: Sequence[Posting], *, by) -> list[Transaction]:
     On PostgreSQL each posting is one call of the database's posting function; elsewhere the same steps run here.
     """
     for posting in postings:
-        _checked_legs(posting.legs)
-    if connection.vendor == "postgresql":
-        return [post_on_postgresql(posting, by=by) for posting in postings]
+        checked_legs(posting.legs)
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor == "postgresql":
+        return [post_on_postgresql(posting, by=by, db=db) for posting in postings]
     accounts = lock_accounts(leg.account_id for posting in postings for leg in posting.legs)
     # Checked under the account locks: a concurrent request with the same content has committed by now.
     found = {transaction.idempotency_key: transaction for transaction in
