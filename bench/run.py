@@ -2,7 +2,9 @@
 
 Each benchmark prints ratios against a baseline measured in the same run (the machine is shared
 and noisy: only ratios of medians mean something). Runs on a throwaway PostgreSQL cluster when
-initdb and pg_ctl exist, else on a temporary SQLite file. Exit status 1 when a limit is exceeded.
+initdb and pg_ctl exist, else on a temporary SQLite file, with a throwaway Redis as the shared cache
+when redis-server exists (sessions then come from the cache, as in production). Exit status 1 when a
+limit is exceeded.
 
     python bench/run.py                 # every benchmark
     python bench/run.py employee_list   # only bench/bench_employee_list.py
@@ -20,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests import pgcluster  # noqa: E402
+from tests import pgcluster, redisserver  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -42,9 +44,20 @@ def benchmarks(selected: list[str]):
             yield name, importlib.import_module(f"bench.{path.stem}")
 
 
+@contextlib.contextmanager
+def shared_cache():
+    """A Redis cache, as production runs with several web processes (README): sessions come from it."""
+    if os.environ.get("DJANGO_CACHE_URL") or not redisserver.available():
+        yield os.environ.get("DJANGO_CACHE_URL", "")
+    else:
+        with redisserver.throwaway_redis() as url:
+            yield url
+
+
 def main(selected: list[str]) -> int:
-    with database() as url:
+    with database() as url, shared_cache() as cache_url:
         os.environ["DATABASE_URL"] = url
+        os.environ["DJANGO_CACHE_URL"] = cache_url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
         # Production settings (DEBUG off), minus HTTPS: the test client speaks plain HTTP.
@@ -56,7 +69,7 @@ def main(selected: list[str]) -> int:
 
         django.setup()
         print(f"machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
-              f"database {connection.vendor}")
+              f"database {connection.vendor} · cache {'Redis' if cache_url else 'in-process memory'}")
         started = time.monotonic()
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("migrate", verbosity=0)

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
 
 
 FILTER_CHOICES_KEY = "catalogue:filter-choices"
-FILTER_CHOICES_TIMEOUT = 300  # seconds: the most another web process may lag behind a renamed theme
+FILTER_CHOICES_TIMEOUT = 300  # seconds: the most a process's own memory cache may lag behind a renamed theme
 
 
 def choice_lists() -> tuple[list[tuple], list[tuple]]:
@@ -37,7 +38,9 @@ def choice_lists() -> tuple[list[tuple], list[tuple]]:
 
 
 def forget_choice_lists(**kwargs) -> None:
-    cache.delete(FILTER_CHOICES_KEY)
+    # After the commit: a page drawn in between would put the old lists back. Bulk writes send no signal and
+    # another process's memory cache is out of reach: there, FILTER_CHOICES_TIMEOUT is the bound.
+    transaction.on_commit(lambda: cache.delete(FILTER_CHOICES_KEY))
 
 
 def read_choice_lists() -> tuple[list[tuple], list[tuple]]:

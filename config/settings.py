@@ -88,7 +88,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # Parameters bound on the server, and a query run twice on a connection is prepared: PostgreSQL plans it
     # once. Turn off (DATABASE_PREPARED_STATEMENTS=0) behind a pooler in transaction mode, such as PgBouncer.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 # The fund's posting function is called as a prepared statement of its own (mutualisation/services/posting.py).
 LEDGER_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 
@@ -98,8 +98,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-# Sessions are read from the cache and written through to the database: no query per page to find them.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With a shared cache, sessions are read from it and written through to the database: no query per page
+# to find them. Not with each process's own memory: a logout would not reach the other processes' copies.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

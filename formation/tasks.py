@@ -6,6 +6,8 @@ from formation.services import convocations, surveys
 
 @shared_task(acks_late=True)
 def send_enrolment_notice(enrolment_id: int, kind: str) -> None:
+    """Messages queued before notices went out in batches still name this task: remove it once the
+    queues of the release after 2026-11-26 are drained."""
     notices.send_enrolment_notice(kind=kind, enrolment_id=enrolment_id)
 
 

@@ -1,7 +1,6 @@
 """A real Redis broker and a real Celery worker process run a task end to end."""
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -10,13 +9,12 @@ from email import policy as email_policy
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connection
 
 from adherents import services
 from core.models import OutgoingEmail
+from tests import redisserver
 from tests.conftest import require
-from tests.pgcluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.celery, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -24,24 +22,9 @@ pytestmark = [pytest.mark.celery, pytest.mark.postgresql, pytest.mark.django_db(
 
 @pytest.fixture
 def redis_url():
-    binary = shutil.which("redis-server")
-    require(binary is not None, "redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    require(redisserver.available(), "redis-server is not installed (apt-get install redis-server)")
+    with redisserver.throwaway_redis() as url:
+        yield url
 
 
 def use_broker(url: str, *, eager: bool) -> None:

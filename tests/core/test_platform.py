@@ -1,5 +1,6 @@
 """Settings, health check and deployment checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -66,3 +67,33 @@ def test_without_a_broker_tasks_run_eagerly(settings):
     from config.celery import app
 
     assert app.conf.task_always_eager is (not settings.CELERY_BROKER_URL)
+
+
+def settings_seen_with(**env) -> dict:
+    """The database and session settings a process started with this environment gets."""
+    code = ("import json, config.settings as s; print(json.dumps({'options': s.DATABASES['default'].get('OPTIONS', {}), "
+            "'sessions': s.SESSION_ENGINE, 'ledger_prepared': s.LEDGER_PREPARED_STATEMENTS}))")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean | env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_prepared_statements_keep_the_options_of_the_database_url():
+    seen = settings_seen_with(DATABASE_URL="postgres://u:p@db.example.org:5432/coorace?sslmode=require")
+    assert seen["options"] == {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 2}
+    assert seen["ledger_prepared"] is True
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    seen = settings_seen_with(DATABASE_URL="postgres://u:p@db.example.org:5432/coorace?sslmode=require",
+                              DATABASE_PREPARED_STATEMENTS="0")
+    assert seen["options"] == {"sslmode": "require"}
+    assert seen["ledger_prepared"] is False
+
+
+def test_sessions_are_cached_only_in_a_shared_cache():
+    assert settings_seen_with()["sessions"] == "django.contrib.sessions.backends.db"
+    shared = settings_seen_with(DJANGO_CACHE_URL="redis://127.0.0.1:6379/1")
+    assert shared["sessions"] == "django.contrib.sessions.backends.cached_db"
