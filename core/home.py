@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from adherents.access import member_of
 from adherents.models import Employee, Membership, Organisation
 from core.roles import Role
 from formation.models import Session
@@ -77,7 +78,7 @@ def staff_context(user) -> dict:
 
 
 def home_context(user) -> dict:
-    if user.role == Role.MEMBER_HR and hasattr(user, "member"):
+    if member_of(user) is not None:
         return {"home": "member_hr"} | member_hr_context(user)
     if user.is_coorace_staff:
         return {"home": "staff"} | staff_context(user)

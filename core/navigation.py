@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from adherents.access import member_of
 from catalogue.access import may_edit_catalogue
 from core.roles import Role
 
@@ -20,8 +21,9 @@ def links_for(user) -> list[Link]:
     if not user.is_authenticated:
         return [catalogue]
     links = [Link(_("Home"), reverse("home")), catalogue]
-    if user.role == Role.MEMBER_HR and hasattr(user, "member"):
-        organisation_id = user.member.organisation_id
+    member = member_of(user)
+    if member is not None:
+        organisation_id = member.organisation_id
         links += [
             Link(_("My organisation"), reverse("adherents:organisation", args=[organisation_id])),
             Link(_("Employees"), reverse("adherents:employees", args=[organisation_id])),

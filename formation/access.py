@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from adherents.access import member_of
 from core.roles import Role
 from formation.models import Enrolment, Session
 
@@ -21,8 +22,8 @@ def visible_sessions(user):
         return sessions
     if user.role == Role.TRAINER:
         return sessions.filter(trainers__user=user).exclude(status=Session.Status.DRAFT)
-    member = getattr(user, "member", None)
-    if user.role == Role.MEMBER_HR and member is not None:
+    member = member_of(user)
+    if member is not None:
         return sessions.exclude(status=Session.Status.DRAFT).filter(
             Q(kind=Session.Kind.INTER) | Q(organisation_id=member.organisation_id)
         )
@@ -36,7 +37,7 @@ def visible_enrolments(user, session: Session):
         return enrolments
     if user.role == Role.TRAINER and session.trainers.filter(user=user).exists():
         return enrolments
-    member = getattr(user, "member", None)
+    member = member_of(user)
     if member is not None:
         return enrolments.filter(organisation_id=member.organisation_id)
     return enrolments.none()

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.roles import Role
+from adherents.access import member_of
 from formation.calendar_tokens import organisation_calendar_for, regenerate_organisation_token, regenerate_trainer_token
 
 
 def _organisation(user):
-    member = getattr(user, "member", None)
-    return member.organisation if user.role == Role.MEMBER_HR and member is not None else None
+    member = member_of(user)
+    return member.organisation if member is not None else None
 
 
 def subscription(request, path: str, name: str) -> dict:

@@ -7,6 +7,7 @@ row, so the old address answers 404 from the next request on: feeds look the tok
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from adherents.access import member_of
 from adherents.models import Organisation
 from core import audit
 from core.roles import Role
@@ -40,8 +41,8 @@ def regenerate_trainer_token(*, trainer_id: int, by) -> Trainer:
 @transaction.atomic
 def regenerate_organisation_token(*, organisation_id: int, by) -> OrganisationCalendar:
     """Give a member organisation a new calendar address; the old one stops working. Its HR or training staff only."""
-    member = getattr(by, "member", None)
-    own = by.role == Role.MEMBER_HR and member is not None and member.organisation_id == organisation_id
+    member = member_of(by)
+    own = member is not None and member.organisation_id == organisation_id
     if not (own or _is_training_staff(by)):
         raise PermissionDenied
     organisation = Organisation.objects.get(pk=organisation_id)

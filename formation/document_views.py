@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 from django.views import View
 
+from adherents.access import member_of
 from formation import documents
 from formation.access import is_training_staff
 from formation.models import Enrolment, Session
@@ -23,7 +24,7 @@ def pdf_response(content: bytes, name: str) -> HttpResponse:
 def may_read(user, enrolment: Enrolment) -> bool:
     if is_training_staff(user) or teaches(user, enrolment.session):
         return True
-    member = getattr(user, "member", None)
+    member = member_of(user)
     return member is not None and member.organisation_id == enrolment.organisation_id
 
 

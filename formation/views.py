@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from adherents.access import organisation_of
+from adherents.access import member_of, organisation_of
 from adherents.models import Employee
 from core.roles import Role
 from core.views import FilteredTableView, RoleRequiredMixin
@@ -73,8 +73,9 @@ class SessionDetailView(SessionMixin, TemplateView):
             "waitlisted_count": session.enrolments.waitlisted().count(),
             "cancel_form": CancelSessionForm(), "confirm_form": ConfirmSessionForm(),
         }
-        if user.role == Role.MEMBER_HR and hasattr(user, "member"):
-            organisation = user.member.organisation
+        member = member_of(user)
+        if member is not None:
+            organisation = member.organisation
             context["price"] = session.course.price_for(organisation, on=timezone.localdate())
             context["may_enrol"] = session.accepts_enrolment(timezone.localdate())
         return context

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from adherents.access import organisation_of
+from adherents.access import member_of, organisation_of
 from adherents.models import Employee
 from catalogue.models import Course
 from core import audit
@@ -99,7 +99,7 @@ def enrol_employees(*, session_id: int, employee_ids: list[int], by) -> list[Enr
     public price; it is computed here (never taken from the request) and frozen on each enrolment.
     A refusal (EnrolmentError, with a French message) changes nothing.
     """
-    if not by.is_authenticated or by.role != Role.MEMBER_HR:  # as adherents.access.organisation_of
+    if member_of(by) is None:
         raise PermissionDenied
     wanted = sorted(set(employee_ids))
     if not wanted:
@@ -186,8 +186,8 @@ def _enrol_in_python(session_id: int, wanted: list[int], by) -> tuple[Session, l
 def _may_cancel(user, enrolment: Enrolment) -> bool:
     if user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN):
         return True
-    member = getattr(user, "member", None)
-    return user.role == Role.MEMBER_HR and member is not None and member.organisation_id == enrolment.organisation_id
+    member = member_of(user)
+    return member is not None and member.organisation_id == enrolment.organisation_id
 
 
 @transaction.atomic
