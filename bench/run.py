@@ -2,7 +2,8 @@
 
 Each benchmark prints ratios against a baseline measured in the same run (the machine is shared
 and noisy: only ratios of medians mean something). Runs on a throwaway PostgreSQL cluster when
-initdb and pg_ctl exist, else on a temporary SQLite file, with a throwaway Redis as the shared cache
+initdb and pg_ctl exist (with PostgreSQL's default durability: a commit waits for the disk), else
+on a temporary SQLite file, with a throwaway Redis as the shared cache
 when redis-server exists (sessions then come from the cache, as in production). Exit status 1 when a
 limit is exceeded.
 
@@ -30,7 +31,9 @@ def database():
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
     elif pgcluster.available():
-        with pgcluster.throwaway_cluster("coorace_bench") as url:
+        # PostgreSQL's own durability settings (every commit waits for its WAL on disk), as in production;
+        # the test suite's clusters skip those disk flushes.
+        with pgcluster.throwaway_cluster("coorace_bench", durable=True) as url:
             yield url
     else:
         with tempfile.TemporaryDirectory() as folder:

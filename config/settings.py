@@ -95,7 +95,7 @@ LEDGER_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 # The cache: this process's memory, or one shared by every web process (DJANGO_CACHE_URL=redis://…).
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # With a shared cache, sessions are read from it and written through to the database: no query per page

@@ -48,8 +48,12 @@ def create_database(port: int, name: str) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_cluster(database: str = "coorace"):
-    """Yield a DATABASE_URL for a fresh cluster; the cluster and its folder are gone afterwards."""
+def throwaway_cluster(database: str = "coorace", durable: bool = False):
+    """Yield a DATABASE_URL for a fresh cluster; the cluster and its folder are gone afterwards.
+
+    Tests skip the disk flushes of a commit (nothing in a throwaway cluster must survive a crash);
+    `durable=True` keeps PostgreSQL's defaults, as production runs, for the benchmarks.
+    """
     initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
     folder = Path(tempfile.mkdtemp(prefix="coorace-pg-"))
     data = folder / "data"
@@ -63,9 +67,10 @@ def throwaway_cluster(database: str = "coorace"):
             check=True, stdout=subprocess.DEVNULL,
         )
         port = free_port()
-        options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+        options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200 "
                    "-c shared_buffers=256MB")
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             as_cluster_user([pg_ctl, "-D", str(data), "-o", options, "-l", str(folder / "server.log"),
                              "-w", "start"]),

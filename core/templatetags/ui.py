@@ -25,6 +25,26 @@ def fast_select(field, attrs: dict) -> str:
     return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # noqa: S308 -- values escaped above
 
 
+# Inputs whose template is django/forms/widgets/input.html as such (not file or checkbox inputs).
+PLAIN_INPUTS = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput, forms.SearchInput,
+                forms.TelInput, forms.DateInput, forms.DateTimeInput, forms.TimeInput, forms.ColorInput)
+
+
+def fast_input(field, attrs: dict) -> str:
+    """A text-like <input>, as BoundField.as_widget() and Django's input.html draw it, without the template."""
+    input_widget = field.field.widget
+    if field.field.localize:
+        input_widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs, input_widget)
+    if field.auto_id and "id" not in input_widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = input_widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    value = "" if context["value"] is None else f' value="{escape(str(context["value"]))}"'
+    return mark_safe(  # noqa: S308 -- name and value escaped here, attributes by flatatt
+        f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"{value}{flatatt(context["attrs"])}>'
+    )
+
+
 @register.filter
 def widget(field):
     """Render a bound field's widget with Bootstrap's classes and its error state for screen readers."""
@@ -43,6 +63,8 @@ def widget(field):
         attrs["aria-describedby"] = f"{field.auto_id}_help"
     if type(input_widget) is forms.Select:
         return fast_select(field, attrs)
+    if type(input_widget) in PLAIN_INPUTS:
+        return fast_input(field, attrs)
     return field.as_widget(attrs=attrs)
 
 

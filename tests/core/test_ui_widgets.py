@@ -1,0 +1,51 @@
+"""The house widget filter draws selects and text-like inputs in Python: exactly what Django's templates draw."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from core.templatetags.ui import widget
+
+
+class SampleForm(forms.Form):
+    name = forms.CharField(max_length=20, help_text="Le nom")
+    count = forms.IntegerField(min_value=0, required=False)
+    price = forms.DecimalField(required=False, localize=True)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"placeholder": 'a "quoted" <b>'}))
+    q = forms.CharField(required=False, widget=forms.SearchInput)
+    kind = forms.ChoiceField(choices=[("", "---"), ("a", "A & co"), ("b", "<B>")], required=False)
+
+
+def django_rendering(field):
+    """What BoundField.as_widget() draws through Django's templates, with the same attributes."""
+    css = "form-select" if isinstance(field.field.widget, forms.Select) else "form-control"
+    attrs = {"class": css + (" is-invalid" if field.errors else "")}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_errors"
+    elif field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_help"
+    return field.as_widget(attrs=attrs)
+
+
+@pytest.mark.parametrize("data", [
+    None,
+    {"name": 'x"><script>alert(1)</script>', "count": "-3", "price": "12,50", "day": "2026-11-26",
+     "email": "not an e-mail", "q": "sécurité & co", "kind": "b"},
+    {"name": "", "count": "abc", "kind": "zzz"},
+])
+@pytest.mark.parametrize("name", ["name", "count", "price", "day", "email", "q", "kind"])
+def test_the_same_markup_as_django(data, name):
+    form = SampleForm(data=data, initial={"day": datetime.date(2026, 1, 2), "count": 4})
+    form.is_valid()
+    field = form[name]
+    assert parse_html(widget(field)) == parse_html(django_rendering(field))
+
+
+def test_values_are_escaped():
+    form = SampleForm(data={"name": '"><script>'})
+    html = widget(form["name"])
+    assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
