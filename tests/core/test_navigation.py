@@ -55,3 +55,16 @@ def test_a_member_whose_role_changed_loses_the_member_links():
     member = MemberUserFactory()
     member.user.role = Role.TRAINING
     assert "Employees" not in labels(member.user)
+
+
+def test_the_page_marks_where_the_member_is(hr_client, organisation):
+    page = hr_client.get(f"/adherents/organisations/{organisation.pk}/salaries/").content.decode()
+    here = f"/adherents/organisations/{organisation.pk}/salaries/"
+    assert f'<a class="nav-link active" aria-current="page" href="{here}">Salariés</a>' in page
+    assert page.count('aria-current="page"') == 1
+    assert f'<a class="nav-link" href="/adherents/organisations/{organisation.pk}/">Ma structure</a>' in page
+
+
+def test_the_anonymous_catalogue_page_has_one_link(client):
+    page = client.get("/catalogue/").content.decode()
+    assert '<li class="nav-item"><a class="nav-link active" aria-current="page" href="/catalogue/">Catalogue</a></li>' in page
