@@ -45,9 +45,8 @@ def fast_input(field, attrs: dict) -> str:
     )
 
 
-@register.filter
-def widget(field):
-    """Render a bound field's widget with Bootstrap's classes and its error state for screen readers."""
+def widget_attrs(field) -> dict:
+    """Bootstrap's classes, and the field's error or help text for screen readers."""
     input_widget = field.field.widget
     if isinstance(input_widget, forms.CheckboxInput):
         css = "form-check-input"
@@ -61,9 +60,16 @@ def widget(field):
         attrs["aria-describedby"] = f"{field.auto_id}_errors"
     elif field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
-    if type(input_widget) is forms.Select:
+    return attrs
+
+
+@register.filter
+def widget(field):
+    """Render a bound field's widget with widget_attrs(); selects and text-like inputs drawn in Python."""
+    attrs = widget_attrs(field)
+    if type(field.field.widget) is forms.Select:
         return fast_select(field, attrs)
-    if type(input_widget) in PLAIN_INPUTS:
+    if type(field.field.widget) in PLAIN_INPUTS:
         return fast_input(field, attrs)
     return field.as_widget(attrs=attrs)
 

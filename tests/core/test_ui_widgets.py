@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from core.templatetags.ui import widget
+from core.templatetags.ui import widget, widget_attrs
 
 
 class SampleForm(forms.Form):
@@ -21,14 +21,7 @@ class SampleForm(forms.Form):
 
 def django_rendering(field):
     """What BoundField.as_widget() draws through Django's templates, with the same attributes."""
-    css = "form-select" if isinstance(field.field.widget, forms.Select) else "form-control"
-    attrs = {"class": css + (" is-invalid" if field.errors else "")}
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{field.auto_id}_errors"
-    elif field.help_text:
-        attrs["aria-describedby"] = f"{field.auto_id}_help"
-    return field.as_widget(attrs=attrs)
+    return field.as_widget(attrs=widget_attrs(field))
 
 
 @pytest.mark.parametrize("data", [
@@ -49,3 +42,14 @@ def test_values_are_escaped():
     form = SampleForm(data={"name": '"><script>'})
     html = widget(form["name"])
     assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
+
+
+def test_errors_and_help_are_announced():
+    form = SampleForm(data={"name": "", "count": "abc"})
+    form.is_valid()
+    count = widget(form["count"])
+    assert 'class="form-control is-invalid"' in count and 'aria-invalid="true"' in count
+    assert 'aria-describedby="id_count_errors"' in count
+    assert 'aria-describedby="id_name_errors"' in widget(form["name"])
+    assert 'aria-describedby="id_name_help"' in widget(SampleForm()["name"])
+    assert 'class="form-select"' in widget(SampleForm()["kind"])
