@@ -51,6 +51,7 @@ class UserRow:
         self.user = Columns(user_model, "u", connection)
         self.member = Columns(MemberUser, "m", connection)
         self.organisation = Columns(Organisation, "o", connection)
+
         def column(model, field: str) -> str:
             return quote(model._meta.get_field(field).column)
 

@@ -68,6 +68,14 @@ def header_row(table, request) -> SafeString:
     return mark_safe("".join(cells))  # noqa: S308 -- labels and links escaped above
 
 
+def page_item(url: str, text: str, *, current: bool = False) -> str:
+    """One link of the pagination; `text` is already escaped."""
+    if current:
+        return (f'<li class="page-item active"><a class="page-link" href="{escape(url)}" aria-current="page">'
+                f"{text}</a></li>")
+    return f'<li class="page-item"><a class="page-link" href="{escape(url)}">{text}</a></li>'
+
+
 def pagination(table, request) -> SafeString:
     """Previous, 1 … n-2 … n+2 … last, next; nothing for a single page."""
     page = getattr(table, "page", None)
@@ -76,19 +84,14 @@ def pagination(table, request) -> SafeString:
     page_link = LinkMaker(request, table.prefixed_page_field)
     items = []
     if page.has_previous():
-        items.append(f'<li class="page-item"><a class="page-link" href="{escape(page_link(page.number - 1))}">'
-                     f"« {escape(gettext('previous'))}</a></li>")
+        items.append(page_item(page_link(page.number - 1), f"« {escape(gettext('previous'))}"))
     for number in page_window(page.number, table.paginator.num_pages):
         if number is None:
             items.append('<li class="page-item disabled"><span class="page-link">…</span></li>')
-        elif number == page.number:
-            items.append(f'<li class="page-item active"><a class="page-link" href="{escape(page_link(number))}" '
-                         f'aria-current="page">{number}</a></li>')
         else:
-            items.append(f'<li class="page-item"><a class="page-link" href="{escape(page_link(number))}">{number}</a></li>')
+            items.append(page_item(page_link(number), str(number), current=number == page.number))
     if page.has_next():
-        items.append(f'<li class="page-item"><a class="page-link" href="{escape(page_link(page.number + 1))}">'
-                     f"{escape(gettext('next'))} »</a></li>")
+        items.append(page_item(page_link(page.number + 1), f"{escape(gettext('next'))} »"))
     return mark_safe(  # noqa: S308 -- links and words escaped above
         f'<nav aria-label="{escape(gettext("Pages"))}"><ul class="pagination justify-content-center flex-wrap">'
         + "".join(items) + "</ul></nav>"
