@@ -194,6 +194,8 @@ TRAINING_BODY = {
     "name": "COORACE Formation",
     "address": os.environ.get("TRAINING_BODY_ADDRESS", "17 rue Froment, 75011 Paris"),
     "nda": os.environ.get("TRAINING_BODY_NDA", "11 75 00000 75"),  # numéro de déclaration d'activité
+    # Who keeps the fund's books: the FEC file's legal name starts with it (checked: mutualisation/checks.py).
+    "siren": os.environ.get("TRAINING_BODY_SIREN", "").replace(" ", ""),
     "signatory": os.environ.get("TRAINING_BODY_SIGNATORY", "La directrice de COORACE Formation"),
     "contact_email": os.environ.get("TRAINING_BODY_EMAIL", "formation@coorace.org"),
     "contact_phone": os.environ.get("TRAINING_BODY_PHONE", "01 49 23 70 50"),

@@ -6,6 +6,7 @@ EcritureNum per transaction (its number in the ledger), debits equal to credits.
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.utils import timezone
 
 from mutualisation.chart import GENERAL_NAMES
@@ -37,7 +38,9 @@ def clean(text: str) -> str:
 
 
 def fec_filename(fiscal_year: FiscalYear) -> str:
-    return f"FEC{fiscal_year.end:%Y%m%d}.txt"
+    """The legal name (article A47 A-1 of the Livre des procédures fiscales): the SIREN of whoever keeps the books,
+    "FEC", the closing date of the year. Without TRAINING_BODY_SIREN it starts at "FEC"."""
+    return f"{settings.TRAINING_BODY.get('siren', '')}FEC{fiscal_year.end:%Y%m%d}.txt"
 
 
 def fec_lines(fiscal_year: FiscalYear) -> Iterator[str]:

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from mutualisation import services
-from mutualisation.fec import COLUMNS, fec_lines
+from mutualisation import checks, services
+from mutualisation.fec import COLUMNS, fec_filename, fec_lines
 from mutualisation.models import FiscalYear, Transaction
 from tests.mutualisation.factories import ContributionFactory, FiscalYearFactory
 
@@ -80,3 +80,18 @@ def test_export_fec_command_writes_the_file(books, tmp_path):
     assert text.startswith("JournalCode\tJournalLib\tEcritureNum") and text.count("\r\n") == len(list(fec_lines(books)))
     with pytest.raises(CommandError, match="No fiscal year 1990"):
         call_command("export_fec", "--year", "1990", "-o", str(target))
+
+
+@pytest.mark.django_db
+def test_the_file_name_starts_with_the_siren_of_whoever_keeps_the_books(books, settings):
+    assert fec_filename(books) == f"FEC{books.year}1231.txt"
+    settings.TRAINING_BODY = settings.TRAINING_BODY | {"siren": "732829320"}
+    assert fec_filename(books) == f"732829320FEC{books.year}1231.txt"
+
+
+@pytest.mark.parametrize(("siren", "errors"), [("", 0), ("732829320", 0), ("732829321", 1), ("73282932", 1),
+                                               ("7328293AB", 1)])
+def test_a_wrong_siren_stops_the_start(settings, siren, errors):
+    settings.TRAINING_BODY = settings.TRAINING_BODY | {"siren": siren}
+    found = checks.training_body_siren(None)
+    assert len(found) == errors and all(error.id == "mutualisation.E001" for error in found)

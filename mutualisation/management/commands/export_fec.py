@@ -11,7 +11,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("-o", "--output", help="file to write (default: FEC<YYYYMMDD>.txt in the current folder)")
+        parser.add_argument("-o", "--output",
+                            help="file to write (default: the legal name, <SIREN>FEC<YYYYMMDD>.txt, in this folder)")
 
     def handle(self, *args, year: int, output: str | None, **options):
         fiscal_year = FiscalYear.objects.filter(year=year).first()
