@@ -337,6 +337,10 @@ def post_many(postings: Sequence[Posting], *, by) -> list[Transaction]:
         checked_legs(posting.legs)
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor == "postgresql":
+        if len(postings) > 1:
+            # Every account of the batch first, in the one order: each posting then locks only what this transaction
+            # holds already, and never waits for an account while holding the chain head (no deadlock between batches).
+            lock_accounts(leg.account_id for posting in postings for leg in posting.legs)
         return [post_on_postgresql(posting, by=by, db=db) for posting in postings]
     accounts = lock_accounts(leg.account_id for posting in postings for leg in posting.legs)
     # Checked under the account locks: a concurrent request with the same content has committed by now.

@@ -12,9 +12,10 @@ from mutualisation import services
 from mutualisation.exceptions import InsufficientFunds
 from mutualisation.models import Account, AccountKind, Transaction, TransactionCode
 from mutualisation.services import credit, debit
+from mutualisation.services.posting import Posting, post_many
 from mutualisation.verification import verify_ledger
+from tests.concurrency import run_in_threads
 from tests.mutualisation.factories import AccountFactory
-from tests.mutualisation.threads import run_in_threads
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -145,3 +146,51 @@ def test_a_commitment_paid_from_two_threads_is_settled_once(stock, finance_user,
     assert Transaction.objects.filter(code=TransactionCode.SETTLEMENT).count() == 1
     assert verify_ledger() == []
     connection.close()
+
+
+def test_a_batch_locks_all_its_accounts_before_it_posts(stock, finance_user, today):
+    """post_many waits for the accounts of its whole batch before its first posting takes the chain head: two
+    batches touching the same accounts in different orders cannot hold one lock each and wait for the other."""
+    first, second, third, fourth = (stock(AccountFactory(), 100) for _ in range(4))
+    held, release = threading.Event(), threading.Event()
+
+    def hold_third():
+        with transaction.atomic():
+            Account.objects.select_for_update().get(pk=third.pk)
+            held.set()
+            release.wait(30)
+        return "released"
+
+    def batch():
+        held.wait(30)
+        with transaction.atomic():
+            return len(post_many([
+                Posting(date=today, code=TransactionCode.TRANSFER, label="1", key="batch-1",
+                        legs=[debit(first, 1), credit(second, 1)]),
+                Posting(date=today, code=TransactionCode.TRANSFER, label="2", key="batch-2",
+                        legs=[debit(third, 1), credit(fourth, 1)]),
+            ], by=finance_user))
+
+    def chain_head_is_free() -> bool:
+        while not held.is_set() or not waiting_for_a_lock():
+            time.sleep(0.02)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM mutualisation_chainhead FOR UPDATE NOWAIT")
+            return True
+        except OperationalError:
+            return False
+        finally:
+            release.set()
+
+    results = run_in_threads(lambda role: {"hold": hold_third, "batch": batch, "probe": chain_head_is_free}[role](),
+                             [("hold",), ("batch",), ("probe",)])
+    assert results == ["released", 2, True]
+    assert Transaction.objects.filter(idempotency_key__startswith="batch-").count() == 2
+
+
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0] > 0
