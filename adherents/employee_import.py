@@ -41,6 +41,10 @@ CONTRACT_ALIASES = {value.lower(): value for value in ContractType.values} | {
     "apprentissage": ContractType.APPRENTICESHIP, "autre": ContractType.OTHER,
 }
 
+# Imported text a spreadsheet would run as a formula (OWASP CSV injection); exports neutralise it too.
+FORMULA_CHECKED_FIELDS = ("last_name", "first_name", "job_title")
+FORMULA_STARTS = ("=", "+", "@")
+
 
 @dataclass(frozen=True)
 class ImportedRow:
@@ -55,8 +59,6 @@ def simplify(text: str) -> str:
 
 
 def decode(raw: bytes) -> str:
-    if not raw.strip():
-        raise ImportRejected([_("The file is empty.")])
     if b"\x00" in raw:
         raise ImportRejected([_("This file is not a CSV text file. Save it from your spreadsheet as “CSV”.")])
     for encoding in ("utf-8-sig", "cp1252"):
@@ -67,15 +69,37 @@ def decode(raw: bytes) -> str:
     raise ImportRejected([_("The file's encoding is not recognised. Save it as “CSV UTF-8”.")])
 
 
-def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = max(";,\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def csv_error_message(error: csv.Error, line: int) -> str:
+    """The reader's English error as a fixed message naming the line where the broken record starts."""
+    if "field larger than field limit" in str(error):
+        return _("Line %(line)s: a value is longer than %(limit)s characters; check that every quotation mark (\") "
+                 "is closed.") % {"line": line, "limit": csv.field_size_limit()}
+    return _("Line %(line)s: a quotation mark (\") is misplaced or never closed. A value in quotation marks must "
+             "end with a quotation mark followed by a separator.") % {"line": line}
+
+
+def read_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Every record with the line it ends on. Strict quoting: an unclosed quotation mark is an error rather
+    than a value silently swallowing the rest of the file."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records = []
     try:
-        header = next(reader)
-        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+        for row in reader:
+            records.append((reader.line_num, row))
     except csv.Error as error:
-        raise ImportRejected([_("The file is not valid CSV: %(error)s") % {"error": error}]) from error
+        start = records[-1][0] + 1 if records else 1
+        raise ImportRejected([csv_error_message(error, start)]) from error
+    return records
+
+
+def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The simplified header and the non-blank rows with their line numbers."""
+    if not text.strip():
+        raise ImportRejected([_("The file is empty.")])
+    first_line = text.splitlines()[0]
+    delimiter = max(";,\t", key=first_line.count)
+    (_header_line, header), *records = read_records(text, delimiter)
+    rows = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
     return [simplify(name).replace(" ", "_") for name in header], rows
 
 
@@ -104,6 +128,16 @@ def row_data(header: list[str], row: list[str]) -> dict:
     if "contract_type" in data:
         data["contract_type"] = CONTRACT_ALIASES.get(simplify(data["contract_type"]), data["contract_type"])
     return data
+
+
+def row_form(data: dict, organisation: Organisation) -> EmployeeForm:
+    """The employee form of one row, checked, with formula-like names and job titles refused on top."""
+    form = EmployeeForm(data=data, organisation=organisation)
+    form.full_clean()
+    for field in FORMULA_CHECKED_FIELDS:
+        if data.get(field, "").startswith(FORMULA_STARTS):
+            form.add_error(field, _("Must not start with =, + or @: a spreadsheet would run it as a formula."))
+    return form
 
 
 def describe_errors(form: EmployeeForm) -> str:
@@ -135,8 +169,8 @@ def parse_employee_file(raw: bytes, organisation: Organisation) -> list[Imported
         if len(row) > len(header):
             problems.append(_("Line %(line)s: more values than columns.") % {"line": line})
             continue
-        form = EmployeeForm(data=row_data(header, row), organisation=organisation)
-        if not form.is_valid():
+        form = row_form(row_data(header, row), organisation)
+        if form.errors:
             problems.append(_("Line %(line)s: %(errors)s") % {"line": line, "errors": describe_errors(form)})
             continue
         email = form.cleaned_data["email"]

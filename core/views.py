@@ -7,6 +7,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export.views import ExportMixin
 
+from core.exports import SafeTableExport
 from core.filters import AuditEntryFilter
 from core.home import home_context
 from core.models import AuditEntry
@@ -30,6 +31,7 @@ class FilteredTableView(ExportMixin, SingleTableMixin, FilterView):
 
     per_page = 25
     export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
     # A filter form with bad values shows an empty, corrected page rather than every row.
     strict = True
 

@@ -1,10 +1,13 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
-from adherents.employee_import import template_csv
+from adherents.employee_import import parse_employee_file, template_csv
+from adherents.exceptions import ImportRejected
 from adherents.models import Employee
 from core.models import OutgoingEmail
+from mutualisation.contribution_import import parse_payment_file
 from tests.factories import EmployeeFactory
 
 HEADER = "nom;prenom;population;contrat;poste;email;mobile;besoin_adaptation\n"
@@ -57,6 +60,9 @@ class TestEmployeeImport:
     @pytest.mark.parametrize("content, message", [
         (b"", "est vide"),
         (b"  \n\n", "Le fichier est vide."),
+        (b"\xef\xbb\xbf", "Le fichier est vide."),                      # Excel's "CSV UTF-8" of an empty sheet
+        (b"\xef\xbb\xbf \r\n\t\r\n", "Le fichier est vide."),
+        ("\u00a0\n".encode("cp1252"), "Le fichier est vide."),           # a no-break space only
         (b"nom;prenom\nBa;Awa\n", "Colonnes manquantes : population, contrat."),
         (b"nom;prenom;population;contrat;salaire\n", "Colonnes inconnues : salaire."),
         (HEADER.encode(), "aucun salarié"),
@@ -85,3 +91,59 @@ class TestEmployeeImport:
         assert response.content.decode("utf-8") == template_csv()
         assert upload(hr_client, organisation, response.content).status_code == 302
         assert Employee.objects.get().last_name == "Martin"
+
+
+def rejection(content: bytes, organisation) -> list[str]:
+    """The problems of an employee file, in English so the test does not depend on merged translations."""
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        parse_employee_file(content, organisation)
+    return rejected.value.problems
+
+
+def test_a_payment_file_with_only_a_bom_is_empty_for_the_contribution_import_too():
+    with pytest.raises(ImportRejected) as rejected:
+        parse_payment_file(b"\xef\xbb\xbf\r\n", 2026)
+    assert rejected.value.problems == ["Le fichier est vide."]
+
+
+@pytest.mark.django_db
+class TestBrokenCsv:
+    def test_a_huge_cell_is_named_by_its_line_without_the_library_text(self, organisation):
+        content = (HEADER + "Ba;Awa;insertion;CDDI;;;;\n" + "x" * 1_500_000 + ";Awa;insertion;CDDI;;;;\n").encode()
+        assert rejection(content, organisation) == [
+            'Line 3: a value is longer than 131072 characters; check that every quotation mark (") is closed.'
+        ]
+
+    @pytest.mark.parametrize("content, line", [
+        # An unclosed quote used to swallow the next lines into a job title: Durand was silently dropped.
+        (HEADER + 'Ba;Awa;insertion;CDDI;"Agente;;;\nDurand;Paul;permanent;CDI;;;;\n', 2),
+        (HEADER + 'Ba;Awa;insertion;CDDI;;;;\nDurand;"Paul" Henri;permanent;CDI;;;;\n', 3),
+    ])
+    def test_a_misplaced_quotation_mark_is_named_by_the_line_where_its_record_starts(self, organisation, content, line):
+        assert rejection(content.encode(), organisation) == [
+            f'Line {line}: a quotation mark (") is misplaced or never closed. A value in quotation marks must end '
+            "with a quotation mark followed by a separator."
+        ]
+
+    def test_the_page_shows_the_message_and_saves_nothing(self, hr_client, organisation):
+        response = upload(hr_client, organisation, (HEADER + "x" * 1_500_000 + ";Awa;insertion;CDDI\n").encode())
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "field larger" not in page and "131072" in page
+        assert not Employee.objects.exists()
+
+
+@pytest.mark.django_db
+class TestFormulaLikeValues:
+    def test_names_and_job_titles_a_spreadsheet_would_run_are_refused_line_by_line(self, organisation):
+        content = (HEADER + '"=HYPERLINK(""http://evil"";""x"")";Awa;insertion;CDDI;;;;\n'
+                   "Ba;+cmd|' /C calc'!A0;insertion;CDDI;;;;\n"
+                   "Ba;Ali;insertion;CDDI;@SUM(A1:A9);;;\n"
+                   "Sy;Oumar;insertion;CDDI;- chef d'equipe;;;\n").encode()
+        refused = "Must not start with =, + or @: a spreadsheet would run it as a formula."
+        assert rejection(content, organisation) == [
+            f"Line 2: Last name : {refused}",
+            f"Line 3: First name : {refused}",
+            f"Line 4: Job title : {refused}",
+        ]
+        assert not Employee.objects.exists()

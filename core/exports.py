@@ -1,0 +1,27 @@
+"""List exports (CSV, XLSX) that a spreadsheet opens safely: text it would run as a formula stays text."""
+
+import re
+
+from django_tables2.export import TableExport
+
+# First characters that make a spreadsheet run a text cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Text made of a sign, digits, spaces and separators (a phone number, "-12,50"): no formula can hide in it.
+NUMBER_LIKE = re.compile(r"[+-]?[\d\s.,]+")
+
+
+def neutralise_formula(value):
+    """A text that a spreadsheet would run as a formula, with a leading apostrophe; numbers, dates... unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not NUMBER_LIKE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    """django-tables2's CSV/XLSX export with every text cell neutralised against formula injection."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        for index in range(dataset.height):
+            dataset[index] = [neutralise_formula(value) for value in dataset[index]]
+        return dataset

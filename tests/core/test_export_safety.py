@@ -1,0 +1,77 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import django_tables2 as tables
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from core.exports import SafeTableExport, neutralise_formula
+from tests.factories import EmployeeFactory
+
+HYPERLINK = '=HYPERLINK("http://evil","x")'
+
+
+class LedgerTable(tables.Table):
+    label = tables.Column()
+    amount = tables.Column()
+
+
+def ledger_export(export_format: str, label: str, amount=Decimal("-12.50")):
+    return SafeTableExport(export_format, LedgerTable([{"label": label, "amount": amount}])).export()
+
+
+@pytest.mark.parametrize("value, expected", [
+    (HYPERLINK, "'" + HYPERLINK),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("+33 6 12 34 56 78", "+33 6 12 34 56 78"),   # a phone number: nothing a spreadsheet could run
+    ("-12,50", "-12,50"),
+    ("+33 6 =1+1", "'+33 6 =1+1"),
+    ("Diallo", "Diallo"),
+    ("Jean-Paul", "Jean-Paul"),
+    ("", ""),
+    (Decimal("-12.50"), Decimal("-12.50")),
+    (-3, -3),
+    (datetime.date(2026, 3, 15), datetime.date(2026, 3, 15)),
+    (None, None),
+])
+def test_only_text_a_spreadsheet_would_run_gets_an_apostrophe(value, expected):
+    assert neutralise_formula(value) == expected
+
+
+def test_csv_export_neutralises_text_and_keeps_negative_amounts_as_numbers():
+    rows = list(csv.reader(io.StringIO(ledger_export("csv", HYPERLINK))))
+    assert rows == [["Label", "Amount"], ["'" + HYPERLINK, "-12.50"]]
+
+
+def test_xlsx_export_writes_text_not_a_formula_and_keeps_amounts_as_numbers():
+    sheet = openpyxl.load_workbook(io.BytesIO(ledger_export("xlsx", HYPERLINK))).active
+    label, amount = sheet.cell(row=2, column=1), sheet.cell(row=2, column=2)
+    assert (label.value, label.data_type) == ("'" + HYPERLINK, "s")
+    assert (amount.value, amount.data_type) == (-12.5, "n")
+
+
+@pytest.mark.django_db
+class TestListExports:
+    """The lists export through FilteredTableView; the employee list stands for all of them."""
+
+    def export(self, client, organisation, export_format):
+        return client.get(reverse("adherents:employees", args=[organisation.pk]), {"_export": export_format})
+
+    def test_an_imported_formula_comes_out_of_the_csv_export_as_text(self, hr_client, organisation):
+        EmployeeFactory(organisation=organisation, last_name=HYPERLINK, first_name="@Awa")
+        content = self.export(hr_client, organisation, "csv").content.decode("utf-8-sig")
+        row = list(csv.reader(io.StringIO(content)))[1]
+        assert row[:2] == ["'" + HYPERLINK, "'@Awa"]
+
+    def test_an_imported_formula_comes_out_of_the_xlsx_export_as_text(self, hr_client, organisation):
+        EmployeeFactory(organisation=organisation, last_name=HYPERLINK)
+        sheet = openpyxl.load_workbook(io.BytesIO(self.export(hr_client, organisation, "xlsx").content)).active
+        cell = sheet.cell(row=2, column=1)
+        assert (cell.value, cell.data_type) == ("'" + HYPERLINK, "s")
