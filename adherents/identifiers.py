@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# La Poste's establishments share this SIREN; their SIRETs are checked by a digit sum divisible by 5.
+# La Poste's establishments share this SIREN; their SIRETs are valid by a digit sum divisible by 5,
+# or by the plain Luhn rule (the head office, 35600000000048).
 LA_POSTE_SIREN = "356000000"
 
 
@@ -29,11 +30,10 @@ def is_valid_siren(value: str) -> bool:
 
 
 def is_valid_siret(value: str) -> bool:
-    if len(value) != 14 or not value.isdigit():
+    """14 digits starting with a valid SIREN, the whole number passing Luhn (or La Poste's digit-sum rule)."""
+    if len(value) != 14 or not value.isdigit() or not is_valid_siren(value[:9]):
         return False
-    if value.startswith(LA_POSTE_SIREN):
-        return sum(int(char) for char in value) % 5 == 0
-    return luhn_valid(value)
+    return luhn_valid(value) or (value.startswith(LA_POSTE_SIREN) and sum(int(char) for char in value) % 5 == 0)
 
 
 def validate_siret(value: str) -> None:

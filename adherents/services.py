@@ -67,9 +67,12 @@ def import_employees(*, organisation: Organisation, raw: bytes, filename: str, b
     employees = Employee.objects.bulk_create(
         Employee(organisation=organisation, **{f: row.data[f] for f in EMPLOYEE_DATA_FIELDS}) for row in rows
     )
-    entry = audit.record(
-        by, "adherents.employee.imported", organisation, {"file": filename[:200], "count": len(employees)}
-    )
+    entry = audit.record(by, "adherents.employee.imported", organisation, {
+        "file": filename[:200],
+        "count": len(employees),
+        # At most EMPLOYEE_IMPORT_MAX_ROWS small dicts: who was created, findable by id in the log.
+        "employees": [{"id": employee.pk, "name": str(employee)} for employee in employees],
+    })
     queue_email(
         kind="employee_import", key=str(entry.pk), to=[by.email, organisation.contact_email],
         template="emails/employee_import",

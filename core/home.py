@@ -5,6 +5,7 @@ Views may read across apps; this one reads the network to greet each role with i
 
 import datetime
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,15 @@ def member_hr_context(user) -> dict:
             (_("Follow my enrolments"), reverse("formation:enrolments")),
             (_("Import employees from a CSV file"), reverse("adherents:employee_import", args=[organisation.pk])),
         ],
+    }
+
+
+def unattached_member_context() -> dict:
+    """A member HR account nobody has linked to an organisation yet: who to ask, and the public catalogue."""
+    return {
+        "contact_email": settings.TRAINING_BODY["contact_email"],
+        "contact_phone": settings.TRAINING_BODY["contact_phone"],
+        "actions": [(_("Browse the training catalogue"), reverse("catalogue:list"))],
     }
 
 
@@ -84,4 +94,6 @@ def home_context(user) -> dict:
         return {"home": "staff"} | staff_context(user)
     if user.role == Role.TRAINER:
         return {"home": "trainer"} | trainer_context(user)
+    if user.role == Role.MEMBER_HR:
+        return {"home": "member_hr_unattached"} | unattached_member_context()
     return {"home": user.role, "actions": []}

@@ -1,14 +1,35 @@
+import json
+
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEntry
 from core.pagination import CountInPageQuery
 
+SHOWN_ON_PAGE = 2_000  # characters of an entry's data on the page
+CELL_LIMIT = 32_767  # characters a spreadsheet keeps in a cell
+
+
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class DataColumn(tables.JSONColumn):
+    """An entry's data as readable JSON (accents kept), cut to fit the page and a spreadsheet cell: an import of
+    thousands of employees lists them all in its entry."""
+
+    def render(self, record, value):
+        return format_html("<pre>{}</pre>", cut(json.dumps(value, indent=2, ensure_ascii=False), SHOWN_ON_PAGE))
+
+    def value(self, record, value):
+        return cut(json.dumps(value, ensure_ascii=False), CELL_LIMIT)
+
 
 class AuditEntryTable(CountInPageQuery, tables.Table):
     at = tables.DateTimeColumn(format="d/m/Y H:i:s", verbose_name=_("at"))
     actor = tables.Column(verbose_name=_("by"), default="—")
-    data = tables.JSONColumn(verbose_name=_("data"), orderable=False)
+    data = DataColumn(verbose_name=_("data"), orderable=False)
 
     class Meta:
         model = AuditEntry

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from adherents.models import Employee
 from core.models import AuditEntry
-from tests.factories import EmployeeFactory
+from core.roles import Role
+from tests.factories import EmployeeFactory, UserFactory
 
 
 def employees_url(organisation, **query):
@@ -153,6 +154,23 @@ class TestOtherOrganisationsIds:
         employee.refresh_from_db()
         assert employee.archived_at is None and employee.job_title == "Agent"
         assert not Employee.objects.filter(last_name="Pirate").exists()
+
+    def test_another_organisations_employee_through_ones_own_organisation_id_is_404(self, hr_client, organisation,
+                                                                                    other_organisation):
+        employee = EmployeeFactory(organisation=other_organisation, job_title="Agent")
+        url = reverse("adherents:employee_update", args=[organisation.pk, employee.pk])
+        assert hr_client.get(url).status_code == 404
+        data = {"last_name": "Pirate", "first_name": "X", "population": "insertion", "contract_type": "CDDI"}
+        assert hr_client.post(url, data).status_code == 404
+        employee.refresh_from_db()
+        assert employee.last_name != "Pirate" and employee.job_title == "Agent"
+
+    def test_a_trainer_sees_no_organisation(self, client, organisation):
+        client.force_login(UserFactory(role=Role.TRAINER))
+        employee = EmployeeFactory(organisation=organisation)
+        assert client.get(reverse("adherents:organisations")).status_code == 403
+        for url in self.urls(organisation, employee):
+            assert client.get(url).status_code == 404, url
 
     def test_anonymous_visitors_are_sent_to_login(self, client, organisation):
         response = client.get(employees_url(organisation))

@@ -18,6 +18,7 @@ def test_siren_luhn(siren, valid):
     ("73282932000074", True),
     ("73282932000075", False),
     ("7328293200007", False),           # 13 digits
+    ("12345678900007", False),          # Luhn-valid as 14 digits, but SIREN 123456789 is not a SIREN
 ])
 def test_siret_luhn(siret, valid):
     assert is_valid_siret(siret) is valid
@@ -29,6 +30,20 @@ def test_la_poste_establishments_use_a_digit_sum_divisible_by_five():
     assert not is_valid_siret("35600000000025")
     # The same number fails the plain Luhn check: the exception is what makes it valid.
     assert not luhn_valid("35600000000024")
+
+
+def test_la_poste_head_office_is_valid_by_the_plain_luhn_rule():
+    # Digit sum 3+5+6+4+8 = 26 is not divisible by 5, but the number is Luhn-valid.
+    assert luhn_valid("35600000000048")
+    assert is_valid_siret("35600000000048")
+    validate_siret("356 000 000 00048")
+
+
+def test_a_siret_whose_siren_is_invalid_gets_the_check_digit_message():
+    with pytest.raises(ValidationError) as wrong:
+        validate_siret("12345678900007")
+    assert wrong.value.code == "siret_checksum"
+    assert "clé de contrôle" in wrong.value.messages[0]
 
 
 def test_validate_siret_messages_are_french_and_specific():

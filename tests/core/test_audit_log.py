@@ -1,7 +1,11 @@
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
 from adherents import services
+from core import audit
 from core.models import AuditEntry
 from tests.factories import EmployeeFactory
 
@@ -44,3 +48,13 @@ class TestAuditLog:
         assert response.status_code == 302, response.content.decode()[:2000]
         entry = AuditEntry.objects.get(action="admin.adherents.organisation.updated")
         assert entry.data["legal_name"] == "Nouveau nom"
+
+    def test_long_data_is_cut_on_the_page_and_fits_a_spreadsheet_cell(self, client, admin_user, organisation):
+        names = [{"id": n, "name": f"Salariée {n}"} for n in range(3_000)]
+        audit.record(admin_user, "adherents.employee.imported", organisation, {"employees": names})
+        client.force_login(admin_user)
+        page = client.get(reverse("audit_log")).content.decode()
+        assert "Salariée 0" in page and "Salariée 2999" not in page and "…</pre>" in page
+        sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("audit_log"), {"_export": "xlsx"}).content)).active
+        cell = next(row[-1] for row in sheet.iter_rows(min_row=2, values_only=True))
+        assert cell.startswith('{"employees": [{"id": 0, "name": "Salariée 0"}') and len(cell) == 32_767
