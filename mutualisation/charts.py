@@ -58,7 +58,9 @@ def month_chart(months: list[Month], title: str) -> SafeString:
         x0 = LEFT + index * slot + slot * 0.1
         for position, (series, colour) in enumerate(SERIES):
             value = getattr(month, series)
-            height = plot_height * value / top
+            # A month can be negative (a receipt reversed later): no bar then, its figure stays in the bar's
+            # title and in the table under the chart.
+            height = plot_height * max(value, 0) / top
             parts.append(
                 f'<rect x="{x0 + position * bar:.1f}" y="{TOP + plot_height - height:.1f}" width="{bar:.1f}" '
                 f'height="{height:.1f}" fill="{colour}"><title>{escape(name)} · {escape(labels[series])} : '

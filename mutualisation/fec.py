@@ -1,12 +1,16 @@
 """The French FEC (fichier des écritures comptables) of one fiscal year of the fund.
 
-18 tab-separated columns with a header line, dates YYYYMMDD, amounts with a decimal comma, one
-EcritureNum per transaction (its number in the ledger), debits equal to credits.
+18 tab-separated columns with a header line, dates YYYYMMDD, amounts with a decimal comma, debits equal to
+credits. EcritureNum numbers the file's transactions 1, 2, 3… in the file's order (a continuous sequence, article
+A47 A-1 of the Livre des procédures fiscales); PieceRef keeps the transaction's number in the ledger.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import attrgetter
 
 from django.conf import settings
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from mutualisation.chart import GENERAL_NAMES
@@ -18,13 +22,15 @@ COLUMNS = (
     "Idevise",
 )
 BANK_JOURNAL = ("BQ", "Banque")
+OPENING_JOURNAL = ("AN", "À-nouveaux")
 JOURNALS = {
     TransactionCode.RECEIPT: BANK_JOURNAL, TransactionCode.GRANT: BANK_JOURNAL,
     TransactionCode.DISBURSEMENT: BANK_JOURNAL,
-    TransactionCode.OPENING: ("AN", "À-nouveaux"), TransactionCode.CARRY_BACK: ("AN", "À-nouveaux"),
+    TransactionCode.OPENING: OPENING_JOURNAL, TransactionCode.CARRY_BACK: OPENING_JOURNAL,
     TransactionCode.CLOSING: ("CLO", "Clôture"), TransactionCode.CARRY: ("CLO", "Clôture"),
 }
 OTHER_JOURNAL = ("OD", "Opérations diverses")
+OPENING_CODES = [code for code, journal in JOURNALS.items() if journal == OPENING_JOURNAL]
 
 
 def fec_amount(cents: int) -> str:
@@ -43,21 +49,40 @@ def fec_filename(fiscal_year: FiscalYear) -> str:
     return f"{settings.TRAINING_BODY.get('siren', '')}FEC{fiscal_year.end:%Y%m%d}.txt"
 
 
+def file_order(fiscal_year: FiscalYear) -> QuerySet[Entry]:
+    """The year's entries in the file's order: by date, the opening entries (AN) first on their day even when
+    posted later, then by number in the ledger; a transaction's entries stay together."""
+    opening_first = Case(When(transaction__code__in=OPENING_CODES, then=Value(0)), default=Value(1),
+                         output_field=IntegerField())
+    return (Entry.objects.filter(transaction__fiscal_year=fiscal_year).select_related("transaction", "account")
+            .order_by("transaction__date", opening_first, "transaction__number", "pk"))
+
+
+def numbered(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
+    """Each entry with its EcritureNum: 1 for the first transaction met, one more at each following one."""
+    for number, (_transaction, lines) in enumerate(groupby(entries, key=attrgetter("transaction_id")), start=1):
+        for entry in lines:
+            yield number, entry
+
+
+def fec_line(number: int, entry: Entry) -> str:
+    """One entry as a line of the file (with its line break), numbered `number` in the file's sequence."""
+    transaction, account = entry.transaction, entry.account
+    journal_code, journal_name = JOURNALS.get(transaction.code, OTHER_JOURNAL)
+    date = f"{transaction.date:%Y%m%d}"
+    aux = bool(account.aux_code)
+    fields = (
+        journal_code, journal_name, str(number), date, account.code,
+        clean(GENERAL_NAMES.get(account.code, account.name) if aux else account.name),
+        account.aux_code, clean(account.name) if aux else "", f"T{transaction.number}", date,
+        clean(transaction.label), fec_amount(max(entry.amount, 0)), fec_amount(max(-entry.amount, 0)), "", "",
+        f"{timezone.localtime(transaction.created_at):%Y%m%d}", "", "",
+    )
+    return "\t".join(fields) + "\r\n"
+
+
 def fec_lines(fiscal_year: FiscalYear) -> Iterator[str]:
-    """The file's lines (with their line break), header first, in the order of dates and transaction numbers."""
+    """The file's lines (with their line break), header first, streamed in the file's order."""
     yield "\t".join(COLUMNS) + "\r\n"
-    entries = (Entry.objects.filter(transaction__fiscal_year=fiscal_year)
-               .select_related("transaction", "account").order_by("transaction__date", "transaction__number", "pk"))
-    for entry in entries.iterator(chunk_size=2000):
-        transaction, account = entry.transaction, entry.account
-        journal_code, journal_name = JOURNALS.get(transaction.code, OTHER_JOURNAL)
-        date = f"{transaction.date:%Y%m%d}"
-        aux = bool(account.aux_code)
-        fields = (
-            journal_code, journal_name, str(transaction.number), date, account.code,
-            clean(GENERAL_NAMES.get(account.code, account.name) if aux else account.name),
-            account.aux_code, clean(account.name) if aux else "", f"T{transaction.number}", date,
-            clean(transaction.label), fec_amount(max(entry.amount, 0)), fec_amount(max(-entry.amount, 0)), "", "",
-            f"{timezone.localtime(transaction.created_at):%Y%m%d}", "", "",
-        )
-        yield "\t".join(fields) + "\r\n"
+    for number, entry in numbered(file_order(fiscal_year).iterator(chunk_size=2000)):
+        yield fec_line(number, entry)

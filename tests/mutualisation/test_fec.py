@@ -1,7 +1,10 @@
 import datetime
+import io
+import itertools
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from mutualisation import checks, services
 from mutualisation.fec import COLUMNS, fec_filename, fec_lines
@@ -49,7 +52,9 @@ def test_the_fec_has_18_columns_a_header_and_balanced_entries(books):
     assert rows and all(len(row) == 18 for row in rows)
     assert sum(cents(row["Debit"]) for row in rows) == sum(cents(row["Credit"]) for row in rows)
     numbers = {row["EcritureNum"] for row in rows}
-    assert numbers == {str(n) for n in Transaction.objects.filter(fiscal_year=books).values_list("number", flat=True)}
+    ledger_numbers = Transaction.objects.filter(fiscal_year=books).values_list("number", flat=True)
+    assert numbers == {str(n) for n in range(1, len(ledger_numbers) + 1)}
+    assert {row["PieceRef"] for row in rows} == {f"T{n}" for n in ledger_numbers}
     for number in numbers:
         lines = [row for row in rows if row["EcritureNum"] == number]
         assert sum(cents(row["Debit"]) - cents(row["Credit"]) for row in lines) == 0
@@ -74,12 +79,72 @@ def test_the_next_year_opens_with_its_carried_balances(books):
 
 @pytest.mark.django_db
 def test_export_fec_command_writes_the_file(books, tmp_path):
-    target = tmp_path / "fec.txt"
-    call_command("export_fec", "--year", str(books.year), "-o", str(target))
+    target, out = tmp_path / "fec.txt", io.StringIO()
+    call_command("export_fec", "--year", str(books.year), "-o", str(target), stdout=out)
     text = target.read_bytes().decode("utf-8")
     assert text.startswith("JournalCode\tJournalLib\tEcritureNum") and text.count("\r\n") == len(list(fec_lines(books)))
-    with pytest.raises(CommandError, match="No fiscal year 1990"):
-        call_command("export_fec", "--year", "1990", "-o", str(target))
+    entry_lines = text.count("\r\n") - 1
+    assert out.getvalue().strip() == f"{target} : {entry_lines} lignes d’écriture de l’exercice {books.year}."
+    with translation.override("en"), pytest.raises(CommandError, match="^Aucun exercice 1990 dans le grand livre.$"):
+        call_command("export_fec", "--year", "1990", "-o", str(target))  # in French whatever the thread's language
+
+
+@pytest.fixture
+def late_postings(finance_user, today):
+    """Last year: a grant of June, then one of March posted after it; the next year: grants of 1 January and
+    of February posted before last year's closing, so that the closing's and the opening's numbers come after."""
+    last = FiscalYearFactory(year=today.year - 1)
+    following = FiscalYearFactory(year=today.year)
+    for key, day in (("june", datetime.date(last.year, 6, 1)), ("march", datetime.date(last.year, 3, 1)),
+                     ("new-year", following.start), ("february", datetime.date(following.year, 2, 1))):
+        services.record_grant(amount=10_000, date=day, label=key, idempotency_key=key, by=finance_user)
+    services.close_fiscal_year(year=last.year, by=finance_user)
+    return last, following
+
+
+def sequence(rows) -> list[int]:
+    """EcritureNum down the file, asserting it starts at 1, never goes back and never skips a number."""
+    numbers = [int(row["EcritureNum"]) for row in rows]
+    assert numbers[0] == 1 and all(later - earlier in (0, 1) for earlier, later in itertools.pairwise(numbers))
+    return numbers
+
+
+def ledger_number(row) -> int:
+    assert row["PieceRef"].startswith("T")
+    return int(row["PieceRef"][1:])
+
+
+@pytest.mark.django_db
+def test_ecriture_num_is_the_continuous_sequence_of_the_file_in_date_order(late_postings):
+    last, _following = late_postings
+    _header, rows = parse(last)
+    numbers = sequence(rows)
+    assert numbers[-1] == Transaction.objects.filter(fiscal_year=last).count()
+    dates = [row["EcritureDate"] for row in rows]
+    assert dates == sorted(dates)
+    grants = {row["EcritureLib"]: row for row in rows if row["JournalCode"] == "BQ"}
+    assert ledger_number(grants["march"]) > ledger_number(grants["june"])  # posted later, dated earlier…
+    assert int(grants["march"]["EcritureNum"]) < int(grants["june"]["EcritureNum"])  # …comes first in the file
+    for row in rows:
+        assert Transaction.objects.get(number=ledger_number(row)).date.strftime("%Y%m%d") == row["EcritureDate"]
+
+
+@pytest.mark.django_db
+def test_the_opening_entries_come_first_in_the_next_years_file(late_postings):
+    last, following = late_postings
+    _header, rows = parse(following)
+    sequence(rows)
+    journals = [row["JournalCode"] for row in rows]
+    opening = journals.count("AN")
+    assert opening and journals[:opening] == ["AN"] * opening
+    assert {row["EcritureNum"] for row in rows[:opening]} == {"1"}
+    new_year = next(row for row in rows if row["EcritureLib"] == "new-year")
+    assert new_year["EcritureDate"] == rows[0]["EcritureDate"] == f"{following.year}0101"
+    assert ledger_number(new_year) < ledger_number(rows[0])  # posted before the closing, still after the AN
+    assert [row["EcritureLib"] for row in rows[opening:] if row["JournalCode"] == "BQ"] == [
+        "new-year", "new-year", "february", "february"]
+    closing = Transaction.objects.get(fiscal_year=last, code="closing")
+    assert ledger_number(rows[0]) > closing.number
 
 
 @pytest.mark.django_db
@@ -95,3 +160,9 @@ def test_a_wrong_siren_stops_the_start(settings, siren, errors):
     settings.TRAINING_BODY = settings.TRAINING_BODY | {"siren": siren}
     found = checks.training_body_siren(None)
     assert len(found) == errors and all(error.id == "mutualisation.E001" for error in found)
+
+
+@pytest.mark.parametrize(("siren", "infos"), [("", 1), ("732829320", 0)])
+def test_a_deployment_without_siren_is_told_its_fec_files_lack_their_legal_name(settings, siren, infos):
+    settings.TRAINING_BODY = settings.TRAINING_BODY | {"siren": siren}
+    assert [info.id for info in checks.training_body_siren_set(None)] == ["mutualisation.I001"] * infos

@@ -44,6 +44,12 @@ def books(fiscal_year, finance_user, second_finance_user, rules, today):
     return {"first": first, "envelope": envelope, "reservation": reservation}
 
 
+def drop_constraint(table: str, name: str) -> None:
+    """Someone with the rights drops a constraint too (PostgreSQL: rolled back with the test)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+
+
 def invariants() -> set[str]:
     return {finding.invariant for finding in verify_ledger()}
 
@@ -85,6 +91,26 @@ class TestTamperingIsFound:
     def test_four_eyes_broken(self, books, unguarded, finance_user):
         Reservation.objects.filter(pk=books["reservation"].pk).update(amount=2_000_000)
         assert invariants() == {"L8"}
+
+    @pytest.mark.postgresql
+    def test_a_flagged_account_below_zero(self, books, unguarded):
+        drop_constraint("mutualisation_account", "account_flagged_balance_not_negative")
+        source = Entry.objects.filter(transaction=books["first"], amount__gt=0).get().account
+        Account.objects.filter(pk=source.pk).update(may_not_go_negative=True)
+        assert invariants() == {"L2"}
+
+    def test_a_reversal_that_does_not_mirror_its_original(self, books, unguarded, finance_user, today):
+        second = Transaction.objects.get(idempotency_key="b")
+        reversal = services.reverse_transaction(transaction_id=second.pk, date=today, reason="Erreur", by=finance_user)
+        for entry in reversal.entries.all():  # still balanced, no longer the mirror
+            Entry.objects.filter(pk=entry.pk).update(amount=F("amount") + (1 if entry.amount > 0 else -1))
+        assert "L3" in invariants()
+
+    @pytest.mark.postgresql
+    def test_an_operation_recorded_twice(self, books, unguarded):
+        drop_constraint("mutualisation_transaction", "transaction_idempotency_key_unique")
+        Transaction.objects.filter(idempotency_key="b").update(idempotency_key="a")
+        assert {"L4", "L9"} == invariants()
 
     def test_a_chain_head_out_of_step(self, books):
         ChainHead.objects.update(number=F("number") + 1)
