@@ -15,7 +15,7 @@ from core.models import User
 from core.roles import Role
 from mutualisation import services
 from mutualisation.models import Account, AccountKind, Contribution, Reservation
-from mutualisation.services.contributions import PaymentRequest
+from mutualisation.services.contributions import DEFAULT_RULES, PaymentRequest
 
 # Gross payroll of the year before, in euros, by headcount band.
 PAYROLL = {HeadcountBand.UNDER_50: (180_000, 1_200_000), HeadcountBand.FROM_50_TO_249: (1_500_000, 6_000_000),
@@ -110,11 +110,7 @@ def seed(*, scale: str, rng: random.Random, password: str, progress) -> str:
     if not organisations or None in (finance, preparer, second):
         return "aucun adhérent ou compte du personnel : rien à faire"
     seeder = Seeder(rng, organisations, finance, preparer, second)
-    services.save_ruleset(data={
-        "valid_from": datetime.date(last_year, 1, 1), "rate_etti_percent": Decimal("0.8"),
-        "rate_other_percent": Decimal("0.6"), "drawing_right_ratio": Decimal("1"),
-        "drawing_right_floor_cents": 200_000, "two_approvers_above_cents": 250_000,
-    }, by=finance)
+    services.save_ruleset(data={"valid_from": datetime.date(last_year, 1, 1)} | DEFAULT_RULES, by=finance)
     services.open_fiscal_year(year=last_year, by=finance)
     envelopes = seeder.envelopes()
 

@@ -91,7 +91,8 @@ class CommitmentForm(IdempotentForm):
     amount = EurosField(label=_("Amount (€)"))
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
     label = forms.CharField(label=_("What for"), max_length=200)
-    prepared_by = PersonField(label=_("Prepared by"), queryset=staff_users(), required=False,
+    # Four eyes (L8): someone else prepared the file; the services also accept commitments made by the system.
+    prepared_by = PersonField(label=_("Prepared by"), queryset=staff_users(),
                               help_text=_("The person who prepared the file; you approve it, so it cannot be you."))
     second_approver = PersonField(label=_("Second approver"), queryset=staff_users(), required=False,
                                   help_text=_("Required above the rule set's threshold."))
@@ -133,14 +134,19 @@ class RuleSetForm(forms.Form):
 
     def __init__(self, *args, ruleset: RuleSet | None = None, **kwargs):
         if ruleset is not None:
-            kwargs["initial"] = {
-                "valid_from": ruleset.valid_from, "rate_etti_percent": ruleset.rate_etti_percent,
-                "rate_other_percent": ruleset.rate_other_percent, "drawing_right_ratio": ruleset.drawing_right_ratio,
-                "drawing_right_floor_cents": to_euros(ruleset.drawing_right_floor_cents),
-                "two_approvers_above_cents": to_euros(ruleset.two_approvers_above_cents),
-            }
+            kwargs["initial"] = self.initial_from(ruleset)
         super().__init__(*args, **kwargs)
         self.ruleset = ruleset
+
+    @staticmethod
+    def initial_from(ruleset: RuleSet) -> dict:
+        """The form's fields filled with a rule set's values (saved or not)."""
+        return {
+            "valid_from": ruleset.valid_from, "rate_etti_percent": ruleset.rate_etti_percent,
+            "rate_other_percent": ruleset.rate_other_percent, "drawing_right_ratio": ruleset.drawing_right_ratio,
+            "drawing_right_floor_cents": to_euros(ruleset.drawing_right_floor_cents),
+            "two_approvers_above_cents": to_euros(ruleset.two_approvers_above_cents),
+        }
 
     def clean_valid_from(self):
         valid_from = self.cleaned_data["valid_from"]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
@@ -153,8 +155,11 @@ class ContributionTable(tables.Table):
     def render_organisation(self, record):
         return format_html('<a href="{}">{}</a>', record.organisation.get_absolute_url(), record.organisation.legal_name)
 
+    def value_organisation(self, record):
+        return record.organisation.legal_name
+
     def render_kind(self, record):
-        return record.organisation.kind
+        return record.organisation.get_kind_display()
 
     def render_remaining(self, record):
         return cents(record.amount_due_cents - record.paid_cents)
@@ -164,6 +169,10 @@ class ContributionTable(tables.Table):
 
     def render_rate_percent(self, value):
         return f"{value.normalize():f}".replace(".", ",")
+
+    def value_rate_percent(self, value):
+        # A plain number, with a dot like the exported amounts: “0.6”, not “0,6” nor “0.6000”.
+        return Decimal(f"{value.normalize():f}")
 
     def render_status(self, record):
         label, colour = self.status_of(record)

@@ -490,6 +490,10 @@ class RuleSetCreateView(RuleSetFormView):
     intro = gettext_lazy("It applies from its date on; contributions already called keep the rate they were called "
                          "with.")
 
+    def get_initial(self):
+        # Finance starts from the rules in force (or the fund's default rules) and changes what changes.
+        return forms.RuleSetForm.initial_from(services.contributions.draft_ruleset(on=timezone.localdate()))
+
 
 class RuleSetUpdateView(RuleSetFormView):
     title = gettext_lazy("Edit a rule set")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -119,8 +119,21 @@ class Contribution(models.Model):
         return f"{self.organisation} {self.year}"
 
 
+class ContributionPaymentQuerySet(models.QuerySet):
+    def latest_per_reference(self) -> dict[tuple[int, str], "ContributionPayment"]:
+        """Per (contribution, bank reference), the payment no later one replaces, annotated `cancelled`."""
+        cancelled = Exists(Transaction.objects.filter(reverses=OuterRef("receipt")))
+        latest = self.filter(replaced_by__isnull=True).only("contribution_id", "reference").annotate(cancelled=cancelled)
+        return {(payment.contribution_id, payment.reference): payment for payment in latest}
+
+
 class ContributionPayment(models.Model):
-    """A payment received for a contribution; posted as a receipt and its distribution (drawing right, pool)."""
+    """A payment received for a contribution; posted as a receipt and its distribution (drawing right, pool).
+
+    A payment is cancelled by reversing its receipt (and distribution); the same bank reference may then be
+    recorded again, by a payment that replaces the cancelled one. The payments of a reference thus form one
+    chain — one first payment, each replaced at most once — of which only the last may be live.
+    """
 
     contribution = models.ForeignKey(
         Contribution, verbose_name=_("contribution"), on_delete=models.PROTECT, related_name="payments"
@@ -135,18 +148,26 @@ class ContributionPayment(models.Model):
     distribution = models.OneToOneField(
         Transaction, verbose_name=_("distribution"), on_delete=models.PROTECT, related_name="contribution_distribution"
     )
+    replaces = models.OneToOneField(
+        "self", verbose_name=_("replaces"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by",
+        help_text=_("The cancelled payment of the same reference that this one records again."),
+    )
     idempotency_key = models.CharField(_("idempotency key"), max_length=150)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded at"))
 
+    objects = ContributionPaymentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contribution payment")
         verbose_name_plural = _("contribution payments")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["contribution", "reference"], name="one_payment_per_reference"),
+            # With the unique `replaces`, at most one chain of payments per reference (see the class docstring).
+            models.UniqueConstraint(fields=["contribution", "reference"], condition=Q(replaces__isnull=True),
+                                    name="one_first_payment_per_reference"),
             models.UniqueConstraint(fields=["idempotency_key"], name="contribution_payment_idempotency_key_unique"),
             models.CheckConstraint(
                 condition=Q(amount_cents__gt=0, drawing_right_cents__gte=0), name="contribution_payment_positive",

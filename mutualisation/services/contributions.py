@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from adherents.exceptions import ImportRejected
 from core import audit
-from mutualisation.contribution_import import parse_call_file, parse_payment_file
+from mutualisation.contribution_import import PaymentRow, parse_call_file, parse_payment_file
 from mutualisation.contribution_rules import PaymentSplit, contribution_due, split_payment
 from mutualisation.exceptions import IdempotencyConflict, LedgerError
 from mutualisation.models import Account, AccountKind, Contribution, ContributionPayment, RuleSet, TransactionCode
@@ -22,6 +23,20 @@ from mutualisation.services.posting import Leg, Posting, checked_amount, credit,
 
 RULESET_FIELDS = ("valid_from", "rate_etti_percent", "rate_other_percent", "drawing_right_ratio",
                   "drawing_right_floor_cents", "two_approvers_above_cents")
+# What a first rule set proposes, before there are rules in force to start from.
+DEFAULT_RULES = {"rate_etti_percent": Decimal("0.8"), "rate_other_percent": Decimal("0.6"),
+                 "drawing_right_ratio": Decimal("1"), "drawing_right_floor_cents": 200_000,
+                 "two_approvers_above_cents": 250_000}
+
+
+def draft_ruleset(*, on: datetime.date) -> RuleSet:
+    """A new rule set to edit, not saved: the one in force on `on` carried to the next 1 January, or the
+    default rules from 1 January of `on`'s year when none is."""
+    current = RuleSet.objects.in_force(on)
+    if current is None:
+        return RuleSet(valid_from=datetime.date(on.year, 1, 1), **DEFAULT_RULES)
+    return RuleSet(valid_from=datetime.date(on.year + 1, 1, 1),
+                   **{field: getattr(current, field) for field in DEFAULT_RULES})
 
 
 @transaction.atomic
@@ -102,8 +117,8 @@ class PaymentBatch:
                   .annotate(paid=Sum("amount_cents", filter=live), drawing_right=Sum("drawing_right_cents", filter=live)))
         self.paid = defaultdict(int, {row["contribution_id"]: row["paid"] or 0 for row in totals})
         self.drawing_right = defaultdict(int, {row["contribution_id"]: row["drawing_right"] or 0 for row in totals})
-        self.references = set(ContributionPayment.objects.filter(contribution__in=contributions.values())
-                              .values_list("contribution_id", "reference"))
+        self.latest = ContributionPayment.objects.filter(contribution__in=contributions.values()).latest_per_reference()
+        self.checked = set()  # (contribution, reference) of this batch's payments
 
     def check(self, request: PaymentRequest) -> Contribution:
         contribution = self.contributions.get(request.contribution_id)
@@ -112,13 +127,18 @@ class PaymentBatch:
         reference = request.reference.strip()[:100]
         if not reference:
             raise LedgerError(_("A payment needs its bank reference."))
-        if (contribution.pk, reference) in self.references:
+        latest = self.latest.get((contribution.pk, reference))
+        if (contribution.pk, reference) in self.checked or (latest is not None and not latest.cancelled):
             raise LedgerError(_("The payment “%(reference)s” is already recorded.") % {"reference": reference})
         checked_amount(request.amount_cents)
         if request.amount_cents > contribution.amount_due_cents - self.paid[contribution.pk]:
             raise LedgerError(_("This payment exceeds what remains due."))
-        self.references.add((contribution.pk, reference))
+        self.checked.add((contribution.pk, reference))
         return contribution
+
+    def replaced(self, contribution: Contribution, reference: str) -> ContributionPayment | None:
+        """The cancelled payment that a checked payment of this reference records again, if any."""
+        return self.latest.get((contribution.pk, reference))
 
     def split(self, contribution: Contribution, cents: int, pool: Account) -> PaymentSplit:
         rules = contribution.ruleset
@@ -165,9 +185,10 @@ def record_contribution_payments(*, requests: list[PaymentRequest], by) -> list[
                              legs=[debit(bank, request.amount_cents), credit(received, request.amount_cents)]),
                      Posting(date=request.date, code=TransactionCode.DISTRIBUTION, label=label, legs=legs,
                              key=f"{key}:distribution")]
+        reference = request.reference.strip()[:100]
         payments.append(ContributionPayment(
-            contribution=contribution, date=request.date, amount_cents=request.amount_cents,
-            reference=request.reference.strip()[:100], drawing_right_cents=split.drawing_right,
+            contribution=contribution, date=request.date, amount_cents=request.amount_cents, reference=reference,
+            drawing_right_cents=split.drawing_right, replaces=batch.replaced(contribution, reference),
             idempotency_key=key, created_by=by, created_at=timezone.now()))
     transactions = post_many(postings, by=by)
     for payment, receipt, distribution in zip(payments, transactions[::2], transactions[1::2], strict=True):
@@ -184,8 +205,15 @@ def record_contribution_payment(*, contribution_id: int, amount_cents: int, date
                              reference=reference, idempotency_key=idempotency_key)
     [payment] = record_contribution_payments(requests=[request], by=by)
     audit.record(by, "mutualisation.contribution.paid", payment.contribution,
-                 {"amount": amount_cents, "reference": payment.reference, "drawing_right": payment.drawing_right_cents})
+                 {"amount": amount_cents, "reference": payment.reference, "drawing_right": payment.drawing_right_cents,
+                  "replaces": payment.replaces_id})
     return payment
+
+
+def import_key(row: PaymentRow) -> str:
+    """A line imported twice records one payment; once that payment is cancelled, the line records a new one."""
+    key = f"payment:{row.contribution.pk}:{row.reference}"
+    return key if row.replaces_id is None else f"{key}:{row.replaces_id}"
 
 
 @retrying
@@ -195,7 +223,7 @@ def import_contribution_payments(*, raw: bytes, filename: str, year: int, by) ->
     try:
         payments = record_contribution_payments(requests=[
             PaymentRequest(contribution_id=row.contribution.pk, amount_cents=row.amount_cents, date=row.date,
-                           reference=row.reference, idempotency_key=f"payment:{row.contribution.pk}:{row.reference}")
+                           reference=row.reference, idempotency_key=import_key(row))
             for row in rows], by=by)
     except LedgerError as error:
         raise ImportRejected([error.message]) from error

@@ -2,20 +2,23 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from adherents.exceptions import ImportRejected
 from adherents.models import OrganisationKind
 from mutualisation import services
 from mutualisation.exceptions import IdempotencyConflict, LedgerError
 from mutualisation.models import Account, AccountKind, Contribution, ContributionPayment, Transaction, TransactionCode
+from mutualisation.services import credit, debit
 from mutualisation.verification import verify_ledger
 from tests.factories import OrganisationFactory
-from tests.mutualisation.factories import ContributionFactory
+from tests.mutualisation.factories import AccountFactory, ContributionFactory
 
 
 @pytest.fixture
 def etti(db):
-    return OrganisationFactory(kind=OrganisationKind.ETTI, siret="41234567800012")
+    return OrganisationFactory(kind=OrganisationKind.ETTI, siret="41234567000019")
 
 
 def pay(contribution, cents, by, day, reference="VIR-1", key="k1"):
@@ -100,6 +103,30 @@ class TestPayment:
         assert Contribution.objects.with_paid().get().paid_cents == 0
         assert verify_ledger() == []
 
+    def test_a_cancelled_payment_s_reference_is_recorded_again_once_per_cancellation(self, contribution,
+                                                                                      finance_user, today):
+        first = pay(contribution, 300_000, finance_user, today, reference="VIR-X", key="a")
+        services.cancel_contribution_payment(payment_id=first.pk, date=today, reason="montant faux", by=finance_user)
+        again = pay(contribution, 250_000, finance_user, today, reference="VIR-X", key="b")
+        assert again.replaces == first and Contribution.objects.with_paid().get().paid_cents == 250_000
+        with pytest.raises(LedgerError, match="« VIR-X » est déjà enregistré"):
+            pay(contribution, 1_000, finance_user, today, reference="VIR-X", key="c")
+        services.cancel_contribution_payment(payment_id=again.pk, date=today, reason="doublon", by=finance_user)
+        third = pay(contribution, 300_000, finance_user, today, reference="VIR-X", key="d")
+        assert third.replaces == again and Contribution.objects.with_paid().get().paid_cents == 300_000
+        assert verify_ledger() == []
+
+    def test_a_reference_is_recorded_once_in_a_batch_even_after_a_cancellation(self, contribution, finance_user,
+                                                                               today):
+        first = pay(contribution, 1_000, finance_user, today, reference="VIR-X", key="a")
+        services.cancel_contribution_payment(payment_id=first.pk, date=today, reason="rejeté", by=finance_user)
+        requests = [services.contributions.PaymentRequest(contribution_id=contribution.pk, amount_cents=1_000,
+                                                          date=today, reference="VIR-X", idempotency_key=key)
+                    for key in ("b", "c")]
+        with pytest.raises(LedgerError, match="déjà enregistré"):
+            services.record_contribution_payments(requests=requests, by=finance_user)
+        assert ContributionPayment.objects.count() == 1
+
     def test_the_receipt_alone_cannot_be_reversed_once_distributed(self, contribution, finance_user, today):
         payment = pay(contribution, 300_000, finance_user, today)
         with pytest.raises(LedgerError):
@@ -146,6 +173,38 @@ class TestPaymentImport:
         assert "Ligne 2 :" not in problems and "figure déjà ligne 2" in problems
         assert not ContributionPayment.objects.exists() and not Transaction.objects.exists()
 
+    def test_a_cancelled_payment_is_imported_again_and_a_live_one_is_not(self, called, etti, finance_user, today):
+        content = (HEADER + f"{etti.siret};{today:%d/%m/%Y};1 000,00;VIR-X\n").encode()
+        [first] = services.import_contribution_payments(raw=content, filename="b.csv", year=today.year,
+                                                        by=finance_user)
+        with pytest.raises(ImportRejected) as rejected:
+            services.import_contribution_payments(raw=content, filename="b.csv", year=today.year, by=finance_user)
+        assert rejected.value.problems == ["Ligne 2 : le versement « VIR-X » est déjà enregistré"]
+        services.cancel_contribution_payment(payment_id=first.pk, date=today, reason="montant faux", by=finance_user)
+        [again] = services.import_contribution_payments(raw=content, filename="b.csv", year=today.year,
+                                                        by=finance_user)
+        assert again.replaces == first and again.amount_cents == 100_000
+        assert Contribution.objects.with_paid().get(organisation=etti).paid_cents == 100_000
+        with pytest.raises(ImportRejected, match="déjà enregistré"):
+            services.import_contribution_payments(raw=content, filename="b.csv", year=today.year, by=finance_user)
+        assert ContributionPayment.objects.count() == 2
+        assert verify_ledger() == []
+
+    def test_a_line_with_a_value_too_many_does_not_hide_the_other_bad_lines(self, called, etti, finance_user,
+                                                                            today):
+        day = f"{today:%d/%m/%Y}"
+        content = (HEADER + f"{etti.siret};{day};10;VIR-1;en trop\n"        # line 2: a value too many
+                   f"00000000000000;{day};10;VIR-2\n"                        # line 3: unknown member
+                   f"{etti.siret};{day};10;VIR-3\n"                          # line 4: good
+                   f"{etti.siret};{day}\n").encode()                         # line 5: no amount, no reference
+        with pytest.raises(ImportRejected) as rejected:
+            services.import_contribution_payments(raw=content, filename="b.csv", year=today.year, by=finance_user)
+        problems = rejected.value.problems
+        assert [problem.split(" :")[0] for problem in problems] == ["Ligne 2", "Ligne 3", "Ligne 5"]
+        assert "plus de valeurs que de colonnes" in problems[0] and "00000000000000" in problems[1]
+        assert "la référence manque" in problems[2]
+        assert not ContributionPayment.objects.exists()
+
     @pytest.mark.parametrize("content, message", [
         (b"", "est vide"),
         (b"siret;montant\n1;2\n", "Colonnes manquantes : date, reference."),
@@ -170,6 +229,73 @@ def test_a_call_file_calls_each_member_and_lists_every_bad_line(etti, organisati
     called = services.import_contribution_calls(raw=good, filename="appel.csv", year=today.year, by=finance_user)
     assert sorted(contribution.amount_due_cents for contribution in called) == [0, 800_000]
     assert Contribution.objects.get(organisation=etti).rate_percent == Decimal("0.8")
+
+
+@pytest.mark.django_db
+def test_a_call_file_lists_lines_with_a_value_too_many_among_the_other_bad_lines(etti, organisation, rules,
+                                                                                  finance_user, today):
+    content = (f"siret;masse_salariale\n{etti.siret};1 000;2 000\n99999999999999;10\n{organisation.siret};5\n"
+               f"{organisation.siret};abc;\n").encode()
+    with pytest.raises(ImportRejected) as rejected:
+        services.import_contribution_calls(raw=content, filename="appel.csv", year=today.year, by=finance_user)
+    assert [problem.split(" :")[0] for problem in rejected.value.problems] == ["Ligne 2", "Ligne 3", "Ligne 5"]
+    assert not Contribution.objects.exists()
+
+
+@pytest.mark.django_db
+class TestPaymentChainGuards:
+    """What the database itself refuses, whatever the service does: one chain of payments per reference."""
+
+    @pytest.fixture
+    def contribution(self, organisation, rules, fiscal_year):
+        return ContributionFactory(organisation=organisation, year=fiscal_year.year, amount_due_cents=300_000,
+                                   ruleset=rules)
+
+    @pytest.fixture
+    def insert(self, contribution, finance_user, today):
+        """Insert a payment row directly, with transactions of its own, inside a savepoint."""
+        source, sink = AccountFactory(may_not_go_negative=False), AccountFactory()
+        keys = iter(range(1_000))
+
+        def posted():
+            return services.post_transaction(date=today, code=TransactionCode.TRANSFER, label="x",
+                                             legs=[debit(source, 1), credit(sink, 1)],
+                                             idempotency_key=f"raw-{next(keys)}", by=finance_user)
+
+        def insert(reference: str, replaces=None):
+            receipt, distribution = posted(), posted()
+            with transaction.atomic():
+                return ContributionPayment.objects.create(
+                    contribution=contribution, date=today, amount_cents=1, reference=reference, drawing_right_cents=0,
+                    receipt=receipt, distribution=distribution, replaces=replaces, idempotency_key=f"raw-{next(keys)}",
+                    created_by=finance_user, created_at=timezone.now())
+
+        return insert
+
+    @pytest.fixture
+    def cancelled(self, contribution, finance_user, today):
+        payment = pay(contribution, 1_000, finance_user, today, reference="VIR-X", key="a")
+        services.cancel_contribution_payment(payment_id=payment.pk, date=today, reason="rejeté", by=finance_user)
+        return payment
+
+    def test_a_reference_has_one_first_payment(self, cancelled, insert):
+        with pytest.raises(IntegrityError):
+            insert("VIR-X")
+
+    def test_a_cancelled_payment_is_replaced_once(self, cancelled, insert):
+        insert("VIR-X", replaces=cancelled)
+        with pytest.raises(IntegrityError):
+            insert("VIR-X", replaces=cancelled)
+
+    @pytest.mark.postgresql
+    def test_postgresql_refuses_to_replace_a_live_payment_or_another_reference(self, contribution, cancelled,
+                                                                               insert, finance_user, today):
+        live = pay(contribution, 1_000, finance_user, today, reference="VIR-Y", key="b")
+        with pytest.raises(IntegrityError, match="may only replace a cancelled payment"):
+            insert("VIR-Y", replaces=live)
+        with pytest.raises(IntegrityError, match="may only replace a cancelled payment"):
+            insert("VIR-Z", replaces=cancelled)
+        assert insert("VIR-X", replaces=cancelled).replaces == cancelled
 
 
 @pytest.mark.django_db

@@ -1,11 +1,15 @@
 import datetime
+import io
 import uuid
+from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
 
+from adherents.models import OrganisationKind
 from core.roles import Role
 from mutualisation import services
 from mutualisation.models import (
@@ -20,8 +24,8 @@ from mutualisation.models import (
 )
 from mutualisation.services import credit, debit
 from mutualisation.verification import verify_ledger
-from tests.factories import UserFactory
-from tests.mutualisation.factories import AccountFactory, ContributionFactory
+from tests.factories import OrganisationFactory, UserFactory
+from tests.mutualisation.factories import AccountFactory, ContributionFactory, RuleSetFactory
 
 PAGES = [
     ("mutualisation:dashboard", []), ("mutualisation:accounts", []), ("mutualisation:entries", []),
@@ -211,6 +215,13 @@ class TestCommitmentPages:
         assert "ne peut pas aussi l’approuver" in response.content.decode()
         assert Reservation.objects.count() == 1
 
+    def test_a_commitment_needs_whoever_prepared_it(self, finance_client, books, today):
+        response = finance_client.post(reverse("mutualisation:commitment_create"), {
+            "source": books["envelope"].pk, "amount": "100", "date": today.isoformat(), "label": "CACES",
+            "idempotency_key": uuid.uuid4().hex})
+        assert response.status_code == 200 and "Ce champ est obligatoire" in response.content.decode()
+        assert Reservation.objects.count() == 1
+
     def test_paying_part_of_a_commitment_releases_the_rest(self, finance_client, books, today):
         url = reverse("mutualisation:commitment_pay", args=[books["commitment"].pk])
         assert finance_client.post(url, {"action": "pay", "amount": "1 000", "date": today.isoformat()}).status_code == 302
@@ -292,3 +303,54 @@ def test_the_admin_shows_the_books_read_only(client, admin_user, books):
     receipt = books["payment"].receipt
     assert client.get(reverse("admin:mutualisation_transaction_change", args=[receipt.pk])).status_code == 200
     assert client.get(reverse("admin:mutualisation_transaction_add")).status_code == 403
+
+
+@pytest.mark.django_db
+class TestContributionExport:
+    @pytest.fixture
+    def exported(self, finance_client, books, rules, today):
+        ContributionFactory(organisation=OrganisationFactory(legal_name="Intérim Solidaire", kind=OrganisationKind.ETT_ESS),
+                            year=today.year, rate_percent=Decimal("0.6000"), ruleset=rules)
+        return reverse("mutualisation:contributions") + f"?year={today.year}&_export="
+
+    def test_the_csv_has_names_french_kinds_and_plain_numbers(self, finance_client, exported, books):
+        lines = finance_client.get(exported + "csv").content.decode("utf-8-sig").splitlines()
+        assert "<" not in "".join(lines)
+        rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+        member = books["contribution"].organisation.legal_name
+        assert rows[member][1:4] == ["Association intermédiaire (AI)", "500000.00", "0.6"]
+        assert rows["Intérim Solidaire"][1] == "Entreprise de travail temporaire de l’ESS (ETT ESS)"
+
+    def test_the_xlsx_has_the_same_plain_values(self, finance_client, exported, books):
+        sheet = openpyxl.load_workbook(io.BytesIO(finance_client.get(exported + "xlsx").content)).active
+        rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert rows["Intérim Solidaire"][1:4] == ("Entreprise de travail temporaire de l’ESS (ETT ESS)", 500000, 0.6)
+
+    def test_the_page_shows_the_kind_in_french(self, finance_client, exported, today):
+        page = finance_client.get(reverse("mutualisation:contributions") + f"?year={today.year}").content.decode()
+        assert "Entreprise de travail temporaire de l’ESS (ETT ESS)" in page and "ETT_ESS</td>" not in page
+
+
+@pytest.mark.django_db
+class TestNewRuleSetForm:
+    def fields(self, client) -> dict:
+        form = client.get(reverse("mutualisation:ruleset_create")).context["form"]
+        return {name: form[name].value() for name in form.fields}
+
+    def test_with_no_rule_set_the_fund_s_default_rules_from_1_january(self, finance_client, today):
+        assert self.fields(finance_client) == {
+            "valid_from": datetime.date(today.year, 1, 1), "rate_etti_percent": Decimal("0.8"),
+            "rate_other_percent": Decimal("0.6"), "drawing_right_ratio": Decimal("1"),
+            "drawing_right_floor_cents": "2\u202f000,00", "two_approvers_above_cents": "2\u202f500,00"}
+        page = finance_client.get(reverse("mutualisation:ruleset_create")).content.decode()
+        assert 'value="0,8"' in page and f'value="{today.year}-01-01"' in page
+
+    def test_otherwise_the_rules_in_force_from_next_1_january(self, finance_client, today):
+        RuleSetFactory(valid_from=datetime.date(today.year - 1, 3, 1), rate_etti_percent=Decimal("0.85"),
+                       rate_other_percent=Decimal("0.65"), drawing_right_ratio=Decimal("0.9"),
+                       drawing_right_floor_cents=150_000, two_approvers_above_cents=300_000)
+        RuleSetFactory(valid_from=today + datetime.timedelta(days=1), rate_etti_percent=Decimal("5"))  # not yet
+        assert self.fields(finance_client) == {
+            "valid_from": datetime.date(today.year + 1, 1, 1), "rate_etti_percent": Decimal("0.85"),
+            "rate_other_percent": Decimal("0.65"), "drawing_right_ratio": Decimal("0.9"),
+            "drawing_right_floor_cents": "1\u202f500,00", "two_approvers_above_cents": "3\u202f000,00"}
