@@ -82,18 +82,20 @@ def pagination(table, request) -> SafeString:
     if page is None or table.paginator.num_pages < 2:
         return mark_safe("")
     page_link = LinkMaker(request, table.prefixed_page_field)
+    # Not inside the f-strings: makemessages does not look there.
+    previous, following, pages = escape(gettext("previous")), escape(gettext("next")), escape(gettext("Pages"))
     items = []
     if page.has_previous():
-        items.append(page_item(page_link(page.number - 1), f"« {escape(gettext('previous'))}"))
+        items.append(page_item(page_link(page.number - 1), f"« {previous}"))
     for number in page_window(page.number, table.paginator.num_pages):
         if number is None:
             items.append('<li class="page-item disabled"><span class="page-link">…</span></li>')
         else:
             items.append(page_item(page_link(number), str(number), current=number == page.number))
     if page.has_next():
-        items.append(page_item(page_link(page.number + 1), f"{escape(gettext('next'))} »"))
+        items.append(page_item(page_link(page.number + 1), f"{following} »"))
     return mark_safe(  # noqa: S308 -- links and words escaped above
-        f'<nav aria-label="{escape(gettext("Pages"))}"><ul class="pagination justify-content-center flex-wrap">'
+        f'<nav aria-label="{pages}"><ul class="pagination justify-content-center flex-wrap">'
         + "".join(items) + "</ul></nav>"
     )
 
