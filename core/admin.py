@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
@@ -34,8 +35,19 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class UserAddForm(AdminUserCreationForm):
+    """Whoever creates an account chooses its role: none is preselected (a member HR account left without its
+    organisation would see nothing of its own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "---------"), *self.fields["role"].choices]
+        self.initial["role"] = None
+
+
 @admin.register(User)
 class CoraceUserAdmin(AuditedAdmin, UserAdmin):
+    add_form = UserAddForm
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_superuser")
     fieldsets = UserAdmin.fieldsets + ((_("Role"), {"fields": ("role",)}),)

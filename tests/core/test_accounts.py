@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.models import User
 from core.roles import Role
 from tests.factories import MemberUserFactory, UserFactory
 
@@ -74,3 +75,17 @@ class TestPasswords:
         response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
         assert "Si un compte utilise cette adresse" in response.content.decode()
         assert mail.outbox == []
+
+
+@pytest.mark.django_db
+class TestAccountCreationInTheAdmin:
+    def test_no_role_is_preselected_and_one_must_be_chosen(self, client, admin_user):
+        client.force_login(admin_user)
+        url = reverse("admin:core_user_add")
+        role = client.get(url).context["adminform"].form["role"]
+        assert role.value() is None and '<option value="" selected>' in str(role)
+        data = {"username": "nouvelle", "email": "nouvelle@example.org", "usable_password": "false"}
+        response = client.post(url, data)
+        assert response.status_code == 200 and not User.objects.filter(username="nouvelle").exists()
+        assert client.post(url, data | {"role": Role.TRAINING}).status_code == 302
+        assert User.objects.get(username="nouvelle").role == Role.TRAINING
