@@ -17,6 +17,7 @@ from mutualisation.models import (
     GENESIS_HASH,
     Account,
     ChainHead,
+    ContributionPayment,
     Entry,
     FiscalYear,
     Reservation,
@@ -108,6 +109,17 @@ def check_idempotency_keys() -> Iterator[Finding]:
         for row in model.objects.values("idempotency_key").annotate(n=Count("pk")).filter(n__gt=1):
             yield Finding("L4", _("the key %(key)s is used %(count)s times")
                           % {"key": row["idempotency_key"], "count": row["n"]})
+
+
+def check_payment_replacements() -> Iterator[Finding]:
+    """A bank payment recorded again replaces a cancelled payment of the same contribution and reference: a
+    reference is never live twice (PostgreSQL refuses it at insert; this finds it elsewhere too)."""
+    cancelled = Transaction.objects.filter(reverses__isnull=False).values("reverses_id")
+    wrong = ContributionPayment.objects.filter(replaces__isnull=False).exclude(
+        Q(replaces__receipt__in=cancelled), contribution=F("replaces__contribution"), reference=F("replaces__reference"))
+    for payment in wrong.only("pk", "reference"):
+        yield Finding("L4", _("payment %(id)s (%(reference)s) replaces a payment that is not its cancelled one")
+                      % {"id": payment.pk, "reference": payment.reference})
 
 
 def check_reservations() -> Iterator[Finding]:
@@ -203,8 +215,8 @@ def check_chain() -> Iterator[Finding]:
         yield Finding("L9", _("an entry of #%(number)s is not dated like its transaction") % {"number": number})
 
 
-CHECKS = (check_balanced, check_flagged_accounts, check_reversals, check_idempotency_keys, check_reservations,
-          check_stored_balances, check_closed_years, check_four_eyes, check_chain)
+CHECKS = (check_balanced, check_flagged_accounts, check_reversals, check_idempotency_keys, check_payment_replacements,
+          check_reservations, check_stored_balances, check_closed_years, check_four_eyes, check_chain)
 
 
 def verify_ledger() -> list[Finding]:

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from adherents.exceptions import ImportRejected
@@ -115,6 +115,19 @@ class TestPayment:
         third = pay(contribution, 300_000, finance_user, today, reference="VIR-X", key="d")
         assert third.replaces == again and Contribution.objects.with_paid().get().paid_cents == 300_000
         assert verify_ledger() == []
+
+    def test_verify_ledger_finds_a_replacement_of_a_live_payment(self, contribution, finance_user, today):
+        first = pay(contribution, 1_000, finance_user, today, reference="VIR-X", key="a")
+        services.cancel_contribution_payment(payment_id=first.pk, date=today, reason="rejeté", by=finance_user)
+        again = pay(contribution, 1_000, finance_user, today, reference="VIR-X", key="b")
+        live = pay(contribution, 1_000, finance_user, today, reference="VIR-Y", key="c")
+        assert verify_ledger() == []
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # someone with the rights drops the guard (rolled back)
+                cursor.execute("DROP TRIGGER contribution_payment_append_only ON mutualisation_contributionpayment")
+            cursor.execute("UPDATE mutualisation_contributionpayment SET replaces_id = %s WHERE id = %s",
+                           [live.pk, again.pk])
+        assert [finding.invariant for finding in verify_ledger()] == ["L4"]
 
     def test_a_reference_is_recorded_once_in_a_batch_even_after_a_cancellation(self, contribution, finance_user,
                                                                                today):
