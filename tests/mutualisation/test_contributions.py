@@ -21,6 +21,12 @@ def etti(db):
     return OrganisationFactory(kind=OrganisationKind.ETTI, siret="41234567000019")
 
 
+@pytest.fixture
+def contribution(organisation, rules, fiscal_year):
+    return ContributionFactory(organisation=organisation, year=fiscal_year.year, amount_due_cents=300_000,
+                               ruleset=rules)
+
+
 def pay(contribution, cents, by, day, reference="VIR-1", key="k1"):
     return services.record_contribution_payment(contribution_id=contribution.pk, amount_cents=cents, date=day,
                                                 reference=reference, idempotency_key=key, by=by)
@@ -47,11 +53,6 @@ class TestCall:
 
 @pytest.mark.django_db
 class TestPayment:
-    @pytest.fixture
-    def contribution(self, organisation, rules, fiscal_year):
-        return ContributionFactory(organisation=organisation, year=fiscal_year.year, amount_due_cents=300_000,
-                                   ruleset=rules)
-
     def test_a_payment_is_received_then_shared_per_the_rule_set(self, contribution, finance_user, today):
         payment = pay(contribution, 300_000, finance_user, today)
         assert payment.receipt.code == TransactionCode.RECEIPT and payment.distribution.code == "distribution"
@@ -258,11 +259,6 @@ def test_a_call_file_lists_lines_with_a_value_too_many_among_the_other_bad_lines
 @pytest.mark.django_db
 class TestPaymentChainGuards:
     """What the database itself refuses, whatever the service does: one chain of payments per reference."""
-
-    @pytest.fixture
-    def contribution(self, organisation, rules, fiscal_year):
-        return ContributionFactory(organisation=organisation, year=fiscal_year.year, amount_due_cents=300_000,
-                                   ruleset=rules)
 
     @pytest.fixture
     def insert(self, contribution, finance_user, today):
