@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_labels import action_label, model_name
 from core.models import AuditEntry
 from core.pagination import CountInPageQuery
 
@@ -34,3 +35,15 @@ class AuditEntryTable(CountInPageQuery, tables.Table):
     class Meta:
         model = AuditEntry
         fields = ("at", "actor", "action", "object_type", "object_repr", "data")
+
+    def render_action(self, value):
+        return format_html('{}<br><small class="text-body-secondary">{}</small>', action_label(value), value)
+
+    def value_action(self, value):
+        return action_label(value)
+
+    def render_object_type(self, value):
+        return model_name(value) if value else "—"
+
+    def value_object_type(self, value):
+        return model_name(value) if value else ""

@@ -1,11 +1,15 @@
 import io
+import re
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from adherents import services
 from core import audit
+from core.audit_labels import ACTIONS, action_label
 from core.models import AuditEntry
 from tests.factories import EmployeeFactory
 
@@ -32,8 +36,9 @@ class TestAuditLog:
         page = client.get(reverse("audit_log"), {"action": "archived"}).content.decode()
         assert "adherents.employee.archived" in page
         assert "adherents.employee.archived" not in client.get(reverse("audit_log"), {"action": "zzz"}).content.decode()
+        assert "Salarié archivé" in page
         export = client.get(reverse("audit_log"), {"_export": "csv"}).content.decode("utf-8-sig")
-        assert "adherents.employee.archived" in export
+        assert "Salarié archivé" in export and "adherents.employee.archived" not in export
 
     def test_admin_changes_are_audited(self, client, admin_user, organisation):
         client.force_login(admin_user)
@@ -58,3 +63,19 @@ class TestAuditLog:
         sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("audit_log"), {"_export": "xlsx"}).content)).active
         cell = next(row[-1] for row in sheet.iter_rows(min_row=2, values_only=True))
         assert cell.startswith('{"employees": [{"id": 0, "name": "Salariée 0"}') and len(cell) == 32_767
+
+
+SOURCES = Path(__file__).resolve().parents[2]
+WRITTEN_CODE = re.compile(r'audit\.record\([^,]+,\s*"([a-z_]+\.[a-z_.]+)"')
+
+
+def test_every_action_the_code_writes_has_words():
+    written = {code for app in ("adherents", "catalogue", "core", "formation", "mutualisation")
+               for path in (SOURCES / app).rglob("*.py") for code in WRITTEN_CODE.findall(path.read_text("utf-8"))}
+    assert len(written) > 30 and sorted(written - ACTIONS.keys()) == []
+
+
+def test_admin_changes_and_unknown_codes_read_sensibly():
+    with translation.override("fr"):
+        assert action_label("admin.adherents.organisation.updated") == "Adhérent : modification dans l’administration"
+        assert action_label("something.new") == "something.new"
