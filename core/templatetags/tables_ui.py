@@ -50,6 +50,8 @@ def header_cell(label: str, url: str | None, sort: str | None) -> str:
     """A column header; `sort` ("ascending", "descending") sets aria-sort and the visible mark."""
     aria = f' aria-sort="{sort}"' if sort else ""
     if url is None:
+        if not label:  # the links or buttons column: named for screen readers, blank on screen
+            label = f'<span class="visually-hidden">{escape(gettext("Actions"))}</span>'
         return f'<th scope="col"{aria}>{label}</th>'
     mark = f' <span aria-hidden="true">{SORT_MARKS[sort]}</span>' if sort else ""
     return f'<th scope="col"{aria}><a href="{escape(url)}">{label}{mark}</a></th>'
