@@ -12,6 +12,7 @@ def test_a_missing_page_answers_404_in_french(client):
     page = response.content.decode()
     assert response.status_code == 404
     assert '<html lang="fr">' in page and "Page introuvable" in page and "Not Found" not in page
+    assert "Cette page n’existe pas" in page and "Retour à l’accueil" in page
 
 
 @pytest.mark.django_db
@@ -30,6 +31,7 @@ def test_a_page_of_another_role_is_a_french_403(client, hr_user):
     page = response.content.decode()
     assert response.status_code == 403
     assert "Accès refusé" in page and "Forbidden" not in page and '<html lang="fr">' in page
+    assert "Votre compte ne donne pas accès à cette page." in page
 
 
 @pytest.mark.django_db
@@ -40,6 +42,7 @@ def test_an_expired_form_says_so_in_french(hr_user):
     page = response.content.decode()
     assert response.status_code == 403
     assert "Ce formulaire a expiré" in page and "Forbidden" not in page and '<html lang="fr">' in page
+    assert "Rien n’a été enregistré." in page
 
 
 def test_the_server_error_page_is_french_and_needs_no_context():
