@@ -91,7 +91,7 @@ class CommitmentForm(IdempotentForm):
     amount = EurosField(label=_("Amount (€)"))
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET, initial=timezone.localdate)
     label = forms.CharField(label=_("What for"), max_length=200)
-    # Four eyes (L8): someone else prepared the file; the services also accept commitments made by the system.
+    # Four eyes (L8): someone else prepared the file (the services and the database require it too).
     prepared_by = PersonField(label=_("Prepared by"), queryset=staff_users(),
                               help_text=_("The person who prepared the file; you approve it, so it cannot be you."))
     second_approver = PersonField(label=_("Second approver"), queryset=staff_users(), required=False,

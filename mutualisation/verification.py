@@ -31,7 +31,7 @@ INVARIANTS = {
     "L1": gettext_lazy("every transaction balances"),
     "L2": gettext_lazy("accounts that may not go negative never do, counting commitments"),
     "L3": gettext_lazy("entries are never changed; a reversal mirrors its original, at most once"),
-    "L4": gettext_lazy("each operation is recorded once (idempotency keys unique)"),
+    "L4": gettext_lazy("each operation is recorded once (idempotency keys unique, a bank payment live once)"),
     "L5": gettext_lazy("a commitment is settled at most once, for no more than committed"),
     "L6": gettext_lazy("stored balances equal the sum of the entries and of open commitments"),
     "L7": gettext_lazy("nothing is posted into a closed fiscal year"),
@@ -182,7 +182,9 @@ def check_four_eyes() -> Iterator[Finding]:
     rulesets = list(RuleSet.objects.order_by("-valid_from"))
     for reservation in Reservation.objects.filter(carried_from__isnull=True).iterator(chunk_size=CHUNK):
         approvers = {reservation.created_by_id, reservation.prepared_by_id}
-        if reservation.prepared_by_id == reservation.created_by_id:
+        if reservation.prepared_by_id is None:
+            yield Finding("L8", _("commitment %(id)s names nobody who prepared it") % {"id": reservation.pk})
+        elif reservation.prepared_by_id == reservation.created_by_id:
             yield Finding("L8", _("commitment %(id)s was approved by whoever prepared it") % {"id": reservation.pk})
         if reservation.second_approver_id is not None and reservation.second_approver_id in approvers:
             yield Finding("L8", _("commitment %(id)s: the second approver is not a different person") % {"id": reservation.pk})

@@ -394,6 +394,9 @@ class Reservation(models.Model):
                 name="reservation_settled_once_within_amount",
             ),
             models.CheckConstraint(condition=~Q(prepared_by=F("created_by")), name="reservation_four_eyes"),
+            # A commitment names whoever prepared it; one carried into a new year keeps its original's people.
+            models.CheckConstraint(condition=Q(prepared_by__isnull=False) | Q(carried_from__isnull=False),
+                                   name="reservation_prepared_by_someone"),
             models.CheckConstraint(
                 condition=~Q(second_approver=F("created_by")) & ~Q(second_approver=F("prepared_by")),
                 name="reservation_second_approver_distinct",

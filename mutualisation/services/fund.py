@@ -73,7 +73,7 @@ def fund_envelope(*, envelope_id: int, amount: int, date: datetime.date, idempot
 
 @retrying
 def commit_funding(*, source_id: int, amount: int, date: datetime.date, label: str, idempotency_key: str, by,
-                   prepared_by=None, second_approver=None) -> Reservation:
+                   prepared_by, second_approver=None) -> Reservation:
     """Commit money of a pool, envelope or drawing right to a training (a reservation, paid later)."""
     source = Account.objects.filter(pk=source_id, kind__in=AVAILABLE_KINDS).first()
     if source is None:

@@ -62,7 +62,7 @@ def post_transaction(*, date: datetime.date, code: str, label: str, legs: Sequen
 
 @retrying
 def reserve(*, date: datetime.date, label: str, source_id: int, destination_id: int, amount: int,
-            idempotency_key: str, by, prepared_by=None, second_approver=None) -> Reservation:
+            idempotency_key: str, by, prepared_by, second_approver=None) -> Reservation:
     """Set `amount` aside on `source` for `destination` (pending: no entry yet). Four eyes: the approver `by`
     is not who prepared it, and above the rule set's threshold a distinct second approver is required (L8)."""
     amount = checked_amount(amount)
@@ -91,9 +91,11 @@ def reserve(*, date: datetime.date, label: str, source_id: int, destination_id: 
 
 
 def _check_approvers(*, amount: int, on: datetime.date, by, prepared_by, second_approver) -> None:
-    if prepared_by is not None and prepared_by.pk == by.pk:
+    if prepared_by is None:
+        raise LedgerError(_("A commitment names whoever prepared it: someone other than its approver."))
+    if prepared_by.pk == by.pk:
         raise LedgerError(_("Whoever prepared a commitment cannot also approve it."))
-    if second_approver is not None and second_approver.pk in {by.pk, getattr(prepared_by, "pk", None)}:
+    if second_approver is not None and second_approver.pk in {by.pk, prepared_by.pk}:
         raise LedgerError(_("The second approver must be someone else than the preparer and the first approver."))
     rules = RuleSet.objects.in_force(on)
     if rules is not None and amount > rules.two_approvers_above_cents and second_approver is None:

@@ -149,7 +149,8 @@ def books(network):
     payment = fund.record_contribution_payment(contribution_id=contribution.pk, amount_cents=100_000, date=today,
                                                reference="VIR-1", idempotency_key="pay", by=finance)
     commitment = fund.commit_funding(source_id=envelope.pk, amount=150_000, date=today, label="SST Rennes",
-                                     idempotency_key="c", by=finance)
+                                     idempotency_key="c", by=finance,
+                                     prepared_by=UserFactory(username="preparer", role=Role.TRAINING))
     return {"envelope": envelope, "payment": payment, "commitment": commitment}
 
 

@@ -22,6 +22,12 @@ def second_finance_user(db):
 
 
 @pytest.fixture
+def preparer(db):
+    """Whoever prepares the commitments finance approves (four eyes)."""
+    return UserFactory(username="preparer", role=Role.TRAINING)
+
+
+@pytest.fixture
 def finance_client(client, finance_user):
     client.force_login(finance_user)
     return client

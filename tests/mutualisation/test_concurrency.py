@@ -131,11 +131,11 @@ def test_the_same_idempotency_key_from_many_threads_posts_once(stock, finance_us
     assert verify_ledger() == []
 
 
-def test_a_commitment_paid_from_two_threads_is_settled_once(stock, finance_user, today):
+def test_a_commitment_paid_from_two_threads_is_settled_once(stock, finance_user, preparer, today):
     envelope = stock(AccountFactory(), 50_000)
     services.fund_account(AccountKind.BANK)
     commitment = services.commit_funding(source_id=envelope.pk, amount=30_000, date=today, label="Formation",
-                                         idempotency_key="c1", by=finance_user)
+                                         idempotency_key="c1", by=finance_user, prepared_by=preparer)
     services.record_grant(amount=100_000, date=today, label="Subvention", idempotency_key="g", by=finance_user)
     results = run_in_threads(
         lambda cents: services.pay_commitment(reservation_id=commitment.pk, amount=cents, date=today, by=finance_user),

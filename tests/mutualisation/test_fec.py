@@ -13,7 +13,7 @@ from tests.mutualisation.factories import ContributionFactory, FiscalYearFactory
 
 
 @pytest.fixture
-def books(organisation, rules, finance_user, today):
+def books(organisation, rules, finance_user, preparer, today):
     """A closed year with contributions, a commitment paid and one still open, and the next year opened."""
     last = FiscalYearFactory(year=today.year - 1)
     day = datetime.date(last.year, 3, 14)
@@ -24,10 +24,10 @@ def books(organisation, rules, finance_user, today):
                                          reference="VIR-1", idempotency_key="p", by=finance_user)
     drawing = contribution.organisation.fund_accounts.get()
     paid = services.commit_funding(source_id=drawing.pk, amount=50_000, date=day, label="SST", idempotency_key="c1",
-                                   by=finance_user)
+                                   by=finance_user, prepared_by=preparer)
     services.pay_commitment(reservation_id=paid.pk, amount=40_000, date=day, by=finance_user)
     services.commit_funding(source_id=drawing.pk, amount=10_000, date=day, label="CACES", idempotency_key="c2",
-                            by=finance_user)
+                            by=finance_user, prepared_by=preparer)
     services.close_fiscal_year(year=last.year, by=finance_user)
     return last
 

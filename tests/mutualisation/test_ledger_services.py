@@ -1,12 +1,24 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from core.roles import Role
 from mutualisation import services
 from mutualisation.exceptions import FiscalYearClosed, IdempotencyConflict, InsufficientFunds, LedgerError
-from mutualisation.models import MAX_AMOUNT_CENTS, Account, AccountKind, Reservation, Transaction, TransactionCode
+from mutualisation.models import (
+    MAX_AMOUNT_CENTS,
+    Account,
+    AccountKind,
+    FiscalYear,
+    Reservation,
+    Transaction,
+    TransactionCode,
+)
 from mutualisation.services import Leg, credit, debit
 from mutualisation.verification import verify_ledger
+from tests.factories import UserFactory
 from tests.mutualisation.factories import AccountFactory, FiscalYearFactory
 
 
@@ -53,12 +65,12 @@ class TestPosting:
         assert not Transaction.objects.exists()
 
     @pytest.mark.parametrize("cents", [0, -1, -500])
-    def test_zero_and_negative_amounts_are_refused(self, free_account, envelope, finance_user, today, cents):
+    def test_zero_and_negative_amounts_are_refused(self, free_account, envelope, finance_user, preparer, today, cents):
         with pytest.raises(LedgerError):
             transfer(free_account, envelope, cents, finance_user, today)
         with pytest.raises(LedgerError):
             services.reserve(date=today, label="x", source_id=envelope.pk, destination_id=free_account.pk,
-                             amount=cents, idempotency_key="r", by=finance_user)
+                             amount=cents, idempotency_key="r", by=finance_user, prepared_by=preparer)
         assert not Transaction.objects.exists() and not Reservation.objects.exists()
 
     @pytest.mark.parametrize("cents", [1, MAX_AMOUNT_CENTS])
@@ -113,7 +125,8 @@ class TestReservations:
 
     def reserve(self, source, destination, cents, by, day, key="r1"):
         return services.reserve(date=day, label="Engagement", source_id=source.pk, destination_id=destination.pk,
-                                amount=cents, idempotency_key=key, by=by)
+                                amount=cents, idempotency_key=key, by=by,
+                                prepared_by=UserFactory(username="preparer", role=Role.TRAINING))
 
     def test_reserved_money_is_not_available(self, stocked, payee, finance_user, today):
         self.reserve(stocked, payee, 7_000, finance_user, today)
@@ -161,6 +174,13 @@ class TestReservations:
 
         with pytest.raises(LedgerError, match="préparé"):
             commit(100, "a", by=finance_user, prepared_by=finance_user)
+        with pytest.raises(LedgerError, match="qui l’a préparé"):
+            commit(100, "a", by=finance_user, prepared_by=None)
+        with pytest.raises(IntegrityError, match="reservation_prepared_by_someone"), transaction.atomic():
+            Reservation.objects.create(  # around the service: the database refuses it too
+                fiscal_year=FiscalYear.objects.get(year=today.year), date=today, label="x", source=stocked,
+                destination=payee, amount=100, idempotency_key="raw", fingerprint="", created_by=finance_user,
+                created_at=timezone.now())
         rules.two_approvers_above_cents = 5_000
         rules.save()
         with pytest.raises(LedgerError, match="second approbateur"):
@@ -195,7 +215,7 @@ class TestReversal:
 
 @pytest.mark.django_db
 class TestClosing:
-    def test_closing_carries_balances_and_open_commitments_by_entries(self, finance_user, today):
+    def test_closing_carries_balances_and_open_commitments_by_entries(self, finance_user, preparer, today):
         last_year = FiscalYearFactory(year=today.year - 1)
         source = AccountFactory(may_not_go_negative=False)
         envelope = AccountFactory()
@@ -203,7 +223,8 @@ class TestClosing:
         day = datetime.date(last_year.year, 6, 1)
         transfer(source, envelope, 10_000, finance_user, day)
         open_one = services.reserve(date=day, label="Formation", source_id=envelope.pk, destination_id=payee.pk,
-                                    amount=2_500, idempotency_key="open", by=finance_user)
+                                    amount=2_500, idempotency_key="open", by=finance_user,
+                                    prepared_by=preparer)
         services.close_fiscal_year(year=last_year.year, by=finance_user)
 
         last_year.refresh_from_db()

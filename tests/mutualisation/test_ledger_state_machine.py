@@ -54,7 +54,7 @@ class ModelReservation:
 class Books(RuleBasedStateMachine):
     """The ledger and its model side by side; each example runs in a savepoint rolled back at the end."""
 
-    user = None
+    user = preparer = None
 
     def __init__(self):
         super().__init__()
@@ -152,7 +152,8 @@ class Books(RuleBasedStateMachine):
         fits = self.apply({source: [0, 0, cents, 0], destination: [0, 0, 0, cents]})
         try:
             reservation = services.reserve(date=self.day, label="r", source_id=source, destination_id=destination,
-                                           amount=cents, idempotency_key=self.next_key(), by=self.user)
+                                           amount=cents, idempotency_key=self.next_key(), by=self.user,
+                                           prepared_by=self.preparer)
         except InsufficientFunds:
             assert not fits
             return
@@ -258,8 +259,8 @@ class Books(RuleBasedStateMachine):
 
 
 @pytest.mark.django_db
-def test_random_operations_keep_every_invariant(finance_user):
-    Books.user = finance_user
+def test_random_operations_keep_every_invariant(finance_user, preparer):
+    Books.user, Books.preparer = finance_user, preparer
     run_state_machine_as_test(Books, settings=settings(
         max_examples=200 if IN_CI else 25, stateful_step_count=10, deadline=None,
         suppress_health_check=[HealthCheck.too_slow],

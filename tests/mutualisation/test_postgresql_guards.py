@@ -103,11 +103,11 @@ def test_a_reservation_is_never_inserted_into_a_closed_year(posted, finance_user
                                    created_at=posted.created_at)
 
 
-def test_a_settled_reservation_never_changes_again(posted, finance_user, today):
+def test_a_settled_reservation_never_changes_again(posted, finance_user, preparer, today):
     envelope = posted.entries.get(amount__lt=0).account
     payee = AccountFactory(may_not_go_negative=False)
     reservation = services.reserve(date=today, label="x", source_id=envelope.pk, destination_id=payee.pk, amount=1_000,
-                                   idempotency_key="r", by=finance_user)
+                                   idempotency_key="r", by=finance_user, prepared_by=preparer)
     with pytest.raises(IntegrityError, match="keeps its amount"), transaction.atomic():
         Reservation.objects.filter(pk=reservation.pk).update(amount=10)
     services.settle(reservation_id=reservation.pk, amount=600, date=today, by=finance_user)

@@ -112,6 +112,12 @@ class TestTamperingIsFound:
         Transaction.objects.filter(idempotency_key="b").update(idempotency_key="a")
         assert {"L4", "L9"} == invariants()
 
+    @pytest.mark.postgresql
+    def test_a_commitment_nobody_prepared(self, books, unguarded):
+        drop_constraint("mutualisation_reservation", "reservation_prepared_by_someone")
+        Reservation.objects.filter(pk=books["reservation"].pk).update(prepared_by=None)
+        assert invariants() == {"L8"}
+
     def test_a_chain_head_out_of_step(self, books):
         ChainHead.objects.update(number=F("number") + 1)
         assert invariants() == {"L9"}

@@ -37,7 +37,7 @@ PAGES = [
 
 
 @pytest.fixture
-def books(organisation, rules, fiscal_year, finance_user, today, funded):
+def books(organisation, rules, fiscal_year, finance_user, preparer, today, funded):
     """A pool with money, an envelope funded from it, a contribution half paid and a commitment open."""
     funded(1_000_000)
     envelope = services.envelope_account(code="bretagne", name="Bretagne")
@@ -47,7 +47,7 @@ def books(organisation, rules, fiscal_year, finance_user, today, funded):
     payment = services.record_contribution_payment(contribution_id=contribution.pk, amount_cents=100_000, date=today,
                                                    reference="VIR-1", idempotency_key="pay", by=finance_user)
     commitment = services.commit_funding(source_id=envelope.pk, amount=150_000, date=today, label="SST Rennes",
-                                         idempotency_key="c", by=finance_user)
+                                         idempotency_key="c", by=finance_user, prepared_by=preparer)
     return {"envelope": envelope, "contribution": contribution, "payment": payment, "commitment": commitment}
 
 
