@@ -41,10 +41,6 @@ CONTRACT_ALIASES = {value.lower(): value for value in ContractType.values} | {
     "apprentissage": ContractType.APPRENTICESHIP, "autre": ContractType.OTHER,
 }
 
-# Imported text a spreadsheet would run as a formula (OWASP CSV injection); exports neutralise it too.
-FORMULA_CHECKED_FIELDS = ("last_name", "first_name", "job_title")
-FORMULA_STARTS = ("=", "+", "@")
-
 
 @dataclass(frozen=True)
 class ImportedRow:
@@ -130,16 +126,6 @@ def row_data(header: list[str], row: list[str]) -> dict:
     return data
 
 
-def row_form(data: dict, organisation: Organisation) -> EmployeeForm:
-    """The employee form of one row, checked, with formula-like names and job titles refused on top."""
-    form = EmployeeForm(data=data, organisation=organisation)
-    form.full_clean()
-    for field in FORMULA_CHECKED_FIELDS:
-        if data.get(field, "").startswith(FORMULA_STARTS):
-            form.add_error(field, _("Must not start with =, + or @: a spreadsheet would run it as a formula."))
-    return form
-
-
 def describe_errors(form: EmployeeForm) -> str:
     parts = []
     for field, errors in form.errors.items():
@@ -169,8 +155,8 @@ def parse_employee_file(raw: bytes, organisation: Organisation) -> list[Imported
         if len(row) > len(header):
             problems.append(_("Line %(line)s: more values than columns.") % {"line": line})
             continue
-        form = row_form(row_data(header, row), organisation)
-        if form.errors:
+        form = EmployeeForm(data=row_data(header, row), organisation=organisation)
+        if not form.is_valid():
             problems.append(_("Line %(line)s: %(errors)s") % {"line": line, "errors": describe_errors(form)})
             continue
         email = form.cleaned_data["email"]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import EMPLOYEE_DATA_FIELDS, INSERTION_CONTRACTS, PERMANENT_CONTRACTS, Employee, Population
+from core.exports import refuse_formula
 
 
 def normalise_mobile(value: str) -> str:
@@ -27,6 +28,8 @@ class EmployeeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
+        for name in ("last_name", "first_name", "job_title"):
+            self.fields[name].validators.append(refuse_formula)
 
     def clean_mobile(self) -> str:
         return normalise_mobile(self.cleaned_data["mobile"])

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
@@ -41,7 +42,7 @@ class UserAddForm(AdminUserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "---------"), *self.fields["role"].choices]
+        self.fields["role"].choices = [*BLANK_CHOICE_DASH, *self.fields["role"].choices]
         self.initial["role"] = None
 
 

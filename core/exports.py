@@ -2,10 +2,14 @@
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 
 # First characters that make a spreadsheet run a text cell as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# What a name or a title never starts with, but a formula does: refused where people type or import them.
+REFUSED_STARTS = ("=", "+", "@")
 # Text made of a sign, digits, spaces and separators (a phone number, "-12,50"): no formula can hide in it.
 NUMBER_LIKE = re.compile(r"[+-]?[\d\s.,]+")
 
@@ -15,6 +19,13 @@ def neutralise_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not NUMBER_LIKE.fullmatch(value):
         return "'" + value
     return value
+
+
+def refuse_formula(value: str) -> None:
+    """Validator: a name or a title that a spreadsheet would run as a formula is refused."""
+    if value.startswith(REFUSED_STARTS):
+        raise ValidationError(_("Must not start with =, + or @: a spreadsheet would run it as a formula."),
+                              code="formula")
 
 
 class SafeTableExport(TableExport):

@@ -2,6 +2,7 @@ import json
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_labels import action_label, model_name
@@ -12,19 +13,15 @@ SHOWN_ON_PAGE = 2_000  # characters of an entry's data on the page
 CELL_LIMIT = 32_767  # characters a spreadsheet keeps in a cell
 
 
-def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
 class DataColumn(tables.JSONColumn):
     """An entry's data as readable JSON (accents kept), cut to fit the page and a spreadsheet cell: an import of
     thousands of employees lists them all in its entry."""
 
     def render(self, record, value):
-        return format_html("<pre>{}</pre>", cut(json.dumps(value, indent=2, ensure_ascii=False), SHOWN_ON_PAGE))
+        return format_html("<pre>{}</pre>", Truncator(json.dumps(value, indent=2, ensure_ascii=False)).chars(SHOWN_ON_PAGE))
 
     def value(self, record, value):
-        return cut(json.dumps(value, ensure_ascii=False), CELL_LIMIT)
+        return Truncator(json.dumps(value, ensure_ascii=False)).chars(CELL_LIMIT)
 
 
 class AuditEntryTable(CountInPageQuery, tables.Table):

@@ -30,13 +30,14 @@ DEFAULT_RULES = {"rate_etti_percent": Decimal("0.8"), "rate_other_percent": Deci
 
 
 def draft_ruleset(*, on: datetime.date) -> RuleSet:
-    """A new rule set to edit, not saved: the one in force on `on` carried to the next 1 January, or the
-    default rules from 1 January of `on`'s year when none is."""
-    current = RuleSet.objects.in_force(on)
-    if current is None:
+    """A new rule set to edit, not saved: the latest one (in force or planned) carried to the first 1 January
+    after `on` that no rule set starts on yet, or the default rules from 1 January of `on`'s year when there
+    is none."""
+    latest = RuleSet.objects.order_by("-valid_from").first()
+    if latest is None:
         return RuleSet(valid_from=datetime.date(on.year, 1, 1), **DEFAULT_RULES)
-    return RuleSet(valid_from=datetime.date(on.year + 1, 1, 1),
-                   **{field: getattr(current, field) for field in DEFAULT_RULES})
+    year = max(on.year, latest.valid_from.year) + 1
+    return RuleSet(valid_from=datetime.date(year, 1, 1), **{field: getattr(latest, field) for field in DEFAULT_RULES})
 
 
 @transaction.atomic

@@ -107,6 +107,13 @@ class TestEmployeeEditing:
         assert employee.archived_at is not None
         assert len(hr_client.get(employees_url(organisation)).context["table"].rows) == 0
 
+    def test_a_name_a_spreadsheet_would_run_is_refused_in_french(self, hr_client, organisation):
+        data = {"last_name": '=HYPERLINK("http://evil","x")', "first_name": "X", "population": "insertion",
+                "contract_type": "CDDI"}
+        response = hr_client.post(reverse("adherents:employee_create", args=[organisation.pk]), data)
+        assert response.status_code == 200 and "Ne doit pas commencer par =, + ou @" in response.content.decode()
+        assert not Employee.objects.exists()
+
     def test_duplicate_email_in_the_organisation_is_refused(self, hr_client, organisation):
         EmployeeFactory(organisation=organisation, email="a@example.org")
         response = hr_client.post(reverse("adherents:employee_create", args=[organisation.pk]), {

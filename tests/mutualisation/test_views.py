@@ -345,12 +345,17 @@ class TestNewRuleSetForm:
         page = finance_client.get(reverse("mutualisation:ruleset_create")).content.decode()
         assert 'value="0,8"' in page and f'value="{today.year}-01-01"' in page
 
-    def test_otherwise_the_rules_in_force_from_next_1_january(self, finance_client, today):
+    def test_otherwise_the_latest_rules_from_the_next_free_1_january(self, finance_client, today):
         RuleSetFactory(valid_from=datetime.date(today.year - 1, 3, 1), rate_etti_percent=Decimal("0.85"),
                        rate_other_percent=Decimal("0.65"), drawing_right_ratio=Decimal("0.9"),
                        drawing_right_floor_cents=150_000, two_approvers_above_cents=300_000)
-        RuleSetFactory(valid_from=today + datetime.timedelta(days=1), rate_etti_percent=Decimal("5"))  # not yet
         assert self.fields(finance_client) == {
             "valid_from": datetime.date(today.year + 1, 1, 1), "rate_etti_percent": Decimal("0.85"),
             "rate_other_percent": Decimal("0.65"), "drawing_right_ratio": Decimal("0.9"),
             "drawing_right_floor_cents": "1\u202f500,00", "two_approvers_above_cents": "3\u202f000,00"}
+        # Next year's rules planned already: the draft starts from them, the year after (its date is free).
+        RuleSetFactory(valid_from=datetime.date(today.year + 1, 1, 1), rate_etti_percent=Decimal("0.9"),
+                       rate_other_percent=Decimal("0.7"), drawing_right_ratio=Decimal("1"),
+                       drawing_right_floor_cents=150_000, two_approvers_above_cents=300_000)
+        fields = self.fields(finance_client)
+        assert (fields["valid_from"], fields["rate_etti_percent"]) == (datetime.date(today.year + 2, 1, 1), Decimal("0.9"))
