@@ -25,6 +25,7 @@ from mutualisation.models import (
     Transaction,
     TransactionCode,
 )
+from mutualisation.models.contributions import live_payments
 
 CHUNK = 2000
 INVARIANTS = {
@@ -114,9 +115,8 @@ def check_idempotency_keys() -> Iterator[Finding]:
 def check_payment_replacements() -> Iterator[Finding]:
     """A bank payment recorded again replaces a cancelled payment of the same contribution and reference: a
     reference is never live twice (PostgreSQL refuses it at insert; this finds it elsewhere too)."""
-    cancelled = Transaction.objects.filter(reverses__isnull=False).values("reverses_id")
     wrong = ContributionPayment.objects.filter(replaces__isnull=False).exclude(
-        Q(replaces__receipt__in=cancelled), contribution=F("replaces__contribution"), reference=F("replaces__reference"))
+        ~live_payments("replaces__"), contribution=F("replaces__contribution"), reference=F("replaces__reference"))
     for payment in wrong.only("pk", "reference"):
         yield Finding("L4", _("payment %(id)s (%(reference)s) replaces a payment that is not its cancelled one")
                       % {"id": payment.pk, "reference": payment.reference})

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import ExpressionWrapper, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -78,10 +78,16 @@ class RuleSet(models.Model):
         return self.rate_etti_percent if organisation.kind == OrganisationKind.ETTI else self.rate_other_percent
 
 
+def live_payments(path: str = "") -> Q:
+    """Contribution payments not cancelled (a payment is cancelled by reversing its receipt); `path` leads from
+    the rows filtered to the payments ("payments__" from contributions, "replaces__" to a replaced payment)."""
+    return Q(**{f"{path}receipt__reversal__isnull": True})
+
+
 class ContributionQuerySet(models.QuerySet):
     def with_paid(self):
         """Annotate `paid_cents`: what was received and not cancelled since."""
-        paid = Sum("payments__amount_cents", filter=Q(payments__receipt__reversal__isnull=True))
+        paid = Sum("payments__amount_cents", filter=live_payments("payments__"))
         return self.annotate(paid_cents=Coalesce(paid, 0))
 
 
@@ -122,7 +128,7 @@ class Contribution(models.Model):
 class ContributionPaymentQuerySet(models.QuerySet):
     def latest_per_reference(self) -> dict[tuple[int, str], "ContributionPayment"]:
         """Per (contribution, bank reference), the payment no later one replaces, annotated `cancelled`."""
-        cancelled = Exists(Transaction.objects.filter(reverses=OuterRef("receipt")))
+        cancelled = ExpressionWrapper(~live_payments(), output_field=models.BooleanField())
         latest = self.filter(replaced_by__isnull=True).only("contribution_id", "reference").annotate(cancelled=cancelled)
         return {(payment.contribution_id, payment.reference): payment for payment in latest}
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from mutualisation.contribution_import import PaymentRow, parse_call_file, parse
 from mutualisation.contribution_rules import PaymentSplit, contribution_due, split_payment
 from mutualisation.exceptions import IdempotencyConflict, LedgerError
 from mutualisation.models import Account, AccountKind, Contribution, ContributionPayment, RuleSet, TransactionCode
+from mutualisation.models.contributions import live_payments
 from mutualisation.retry import retrying
 from mutualisation.services.fund import drawing_right_accounts
 from mutualisation.services.ledger import fund_accounts, reverse_transaction
@@ -113,7 +114,7 @@ class PaymentBatch:
 
     def __init__(self, contributions: dict[int, Contribution]):
         self.contributions = contributions
-        live = Q(receipt__reversal__isnull=True)
+        live = live_payments()
         totals = (ContributionPayment.objects.filter(contribution__in=contributions.values()).values("contribution_id")
                   .annotate(paid=Sum("amount_cents", filter=live), drawing_right=Sum("drawing_right_cents", filter=live)))
         self.paid = defaultdict(int, {row["contribution_id"]: row["paid"] or 0 for row in totals})
