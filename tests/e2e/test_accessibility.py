@@ -294,3 +294,11 @@ def test_a_keyboard_user_skips_to_the_content_and_always_sees_the_focus(signed_i
     assert_focus_ring_is_visible(page, "Changer mon mot de passe")  # its white menu
     page.keyboard.press("Escape")
     expect(page.get_by_role("link", name="Changer mon mot de passe")).to_be_hidden()
+    # A filter form: its fields and its button show the same ring (Bootstrap's own glow is too pale).
+    page.get_by_role("link", name="Voir et mettre à jour mes salariés").click()
+    fields = page.locator("form.filters input, form.filters select")
+    fields.first.focus()
+    assert_focus_ring_is_visible(page, "")
+    fields.last.focus()
+    page.keyboard.press("Tab")
+    assert_focus_ring_is_visible(page, "Filtrer")
