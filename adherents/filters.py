@@ -11,6 +11,7 @@ from adherents.models import (
     OrganisationKind,
     Population,
 )
+from core.declarations import ListFilterSet
 
 
 def search_words(queryset, fields: tuple[str, ...], value: str):
@@ -23,7 +24,7 @@ def search_words(queryset, fields: tuple[str, ...], value: str):
     return queryset
 
 
-class EmployeeFilter(django_filters.FilterSet):
+class EmployeeFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     population = django_filters.ChoiceFilter(label=_("Population"), choices=Population.choices)
     contract_type = django_filters.ChoiceFilter(label=_("Contract"), choices=ContractType.choices)
@@ -36,7 +37,7 @@ class EmployeeFilter(django_filters.FilterSet):
         return search_words(queryset, ("last_name", "first_name", "email", "job_title"), value)
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(ListFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganisationKind.choices)
     delegation = django_filters.ModelChoiceFilter(label=_("Regional delegation"), queryset=Delegation.objects.all())

@@ -7,10 +7,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Employee, Organisation, Population
-from core.pagination import CountInPageQuery
+from core.declarations import ListTable
 
 
-class EmployeeTable(CountInPageQuery, tables.Table):
+class EmployeeTable(ListTable):
     """Columns, sorting and export come from django-tables2; the rows of a page are drawn in
     Python by render_body, many times cheaper than rendering each cell through a column."""
 
@@ -47,7 +47,7 @@ class EmployeeTable(CountInPageQuery, tables.Table):
         return mark_safe("".join(rows))  # noqa: S308 -- every value above is escaped
 
 
-class OrganisationTable(CountInPageQuery, tables.Table):
+class OrganisationTable(ListTable):
     legal_name = tables.Column(linkify=True)
     delegation = tables.Column(accessor="delegation__name", verbose_name=_("regional delegation"))
 

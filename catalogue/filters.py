@@ -9,6 +9,7 @@ from adherents.models import Delegation
 from catalogue.models import Audience, Course, Modality, Theme
 from catalogue.search import normalise as collation_key
 from catalogue.sessions import with_upcoming_session
+from core.declarations import ListFilterSet
 
 
 class DateInput(forms.DateInput):
@@ -70,7 +71,7 @@ class CourseFilterForm(forms.Form):
         return cleaned
 
 
-class CourseFilter(django_filters.FilterSet):
+class CourseFilter(ListFilterSet):
     """The public catalogue's filters; `listed_price` is the price this visitor pays (see Course.for_listing)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)

@@ -17,7 +17,7 @@ from catalogue.display import PriceCell, number, short_duration_format
 from catalogue.models import Audience, Course, Modality
 from catalogue.pricing import Rates
 from catalogue.sessions import order_by_next_session
-from core.pagination import CountInPageQuery
+from core.declarations import ListTable
 
 
 class CourseColumns(tables.Table):
@@ -84,7 +84,7 @@ class StaffCourseExportTable(CourseExportTable):
         return gettext("published") if value else gettext("unpublished")
 
 
-class CourseTable(CountInPageQuery, CourseColumns):
+class CourseTable(ListTable, CourseColumns):
     """The public catalogue page. Sorting comes from django-tables2; the rows of a page are drawn in
     Python by render_body (see adherents/tables.py)."""
 

@@ -1,10 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.declarations import ListFilterSet
 from core.models import AuditEntry
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(ListFilterSet):
     action = django_filters.CharFilter(label=_("Action"), lookup_expr="icontains", max_length=100)
     actor = django_filters.CharFilter(label=_("By"), field_name="actor__username", lookup_expr="icontains", max_length=150)
     object_repr = django_filters.CharFilter(label=_("Object"), lookup_expr="icontains", max_length=255)

@@ -6,8 +6,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_labels import action_label, model_name
+from core.declarations import ListTable
 from core.models import AuditEntry
-from core.pagination import CountInPageQuery
 
 SHOWN_ON_PAGE = 2_000  # characters of an entry's data on the page
 CELL_LIMIT = 32_767  # characters a spreadsheet keeps in a cell
@@ -24,7 +24,7 @@ class DataColumn(tables.JSONColumn):
         return Truncator(json.dumps(value, ensure_ascii=False)).chars(CELL_LIMIT)
 
 
-class AuditEntryTable(CountInPageQuery, tables.Table):
+class AuditEntryTable(ListTable):
     at = tables.DateTimeColumn(format="d/m/Y H:i:s", verbose_name=_("at"))
     actor = tables.Column(verbose_name=_("by"), default="—")
     data = DataColumn(verbose_name=_("data"), orderable=False)
