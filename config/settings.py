@@ -96,7 +96,10 @@ LEDGER_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CACHE_URL}
-    if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The layout's fixed parts, drawn once per language and per logged-in person in each process (core/layout.py).
+    "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout",
+               "OPTIONS": {"MAX_ENTRIES": 5000}},
 }
 # With a shared cache, sessions are read from it and written through to the database: no query per page
 # to find them. Not with each process's own memory: a logout would not reach the other processes' copies.
