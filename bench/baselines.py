@@ -25,6 +25,18 @@ def employee_values_for_member(request, organisation_id: int) -> HttpResponse:
     return employee_values(request, organisation_id)
 
 
+EMPTY_LAYOUT_PAGE = engines["django"].from_string('{% extends "base.html" %}{% block content %}{% endblock %}')
+
+
+def empty_layout_page(request, organisation_id: int) -> HttpResponse:
+    """The site's layout with nothing in it, for the logged-in member of that organisation: what every page of
+    the site costs before its own content (the login, the access rule and the layout)."""
+    from adherents.access import organisation_for
+
+    organisation_for(request.user, organisation_id)
+    return HttpResponse(EMPTY_LAYOUT_PAGE.render({}, request))
+
+
 def employee_rows(organisation_id: int):
     return Employee.objects.filter(organisation_id=organisation_id, archived_at__isnull=True).order_by(
         "last_name", "first_name", "pk"

@@ -30,6 +30,13 @@ def run():
         yield Result("employee list page vs the same bare view behind the login (informative)", subject, baseline,
                      limit=float("inf"), note="the baseline also loads the session, the user and the organisation")
 
+        # What every page costs before its content, against the same bare view: the part of the 2.0 the page's
+        # own content (filters, table, pagination, export links) has left.
+        layout = reverse("bench_empty_layout", args=[member.organisation_id])
+        subject, baseline = interleaved_medians(lambda: client.get(layout), lambda: client.get(bare))
+        yield Result("an empty page in the site's layout, behind the login, vs the bare view (informative)", subject,
+                     baseline, limit=float("inf"), note="the login, the access rule and the layout, nothing else")
+
         counts = {}
         for per_page in (10, 50):
             with CaptureQueriesContext(connection) as queries:

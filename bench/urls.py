@@ -10,6 +10,7 @@ urlpatterns = [
     path("bench/employees/<int:organisation_id>/", baselines.employee_values, name="bench_employees"),
     path("bench/employees/<int:organisation_id>/member/", baselines.employee_values_for_member,
          name="bench_employees_member"),
+    path("bench/employees/<int:organisation_id>/layout/", baselines.empty_layout_page, name="bench_empty_layout"),
     path("bench/courses/", baselines.course_values, name="bench_courses"),
     path("bench/courses/member/", baselines.course_values_for_member, name="bench_courses_member"),
     path("bench/insert/", baselines.insert_one, name="bench_insert"),
