@@ -65,3 +65,13 @@ def test_a_changed_setting_empties_the_layout_cache():
     caches[LAYOUT_CACHE].set("probe", "kept")
     with override_settings(STATIC_URL="/elsewhere/"):
         assert caches[LAYOUT_CACHE].get("probe") is None
+
+
+def test_settings_without_the_layout_cache_can_still_be_changed():
+    from django.conf import settings
+
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        with override_settings(STATIC_URL="/elsewhere/"):
+            assert settings.STATIC_URL == "/elsewhere/"
+        assert "layout" not in settings.CACHES
+    assert "layout" in settings.CACHES
