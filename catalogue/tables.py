@@ -1,7 +1,8 @@
 """Course lists: tables drawn on the page, and tables for the CSV/Excel exports.
 
-A page's table has only the columns it shows: django-tables2 deep-copies every column of a table
-for each request, so the exports' extra columns live in their own tables (see CourseListMixin).
+A page's table has only the columns it shows: django-tables2 copies every column of a table for each
+request (cheaply for the page's table, see core/declarations.py), so the exports' extra columns live in their
+own tables (see CourseListMixin).
 """
 
 from html import escape

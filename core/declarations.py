@@ -1,8 +1,8 @@
 """A list's declared columns and filters, copied for each request without deep-copying them.
 
 django-tables2 deep-copies a table class's columns for every table it builds, and django-filter a filter set's
-filters for every filter set: on the employee list that was about 0.7 ms a page spent copying labels,
-widgets' settings and lazy translations that nobody changes. Both libraries change a column or a filter only by
+filters for every filter set: on the employee list the columns' copies alone cost 0.3 to 0.55 ms a page, spent
+copying labels, settings and lazy translations that nobody changes. Both libraries change a column or a filter only by
 setting its attributes (a column hidden, a filter's parent and model) or an entry of one of its dictionaries (a
 model choice filter's queryset in `extra`): each request gets its own shallow copy of every column and filter,
 with its own copies of the dictionaries and lists it holds, and a filter's `method` bound to its copy. The
