@@ -4,10 +4,16 @@ import base64
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from core.models import OutgoingEmail
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template (a subject, a text body) drawn without HTML escaping: "R&D" stays "R&D"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def queue_email(
@@ -24,12 +30,12 @@ def queue_email(
     recipients = sorted({address for address in to if address})
     if not recipients:
         return None
-    subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
+    subject = " ".join(render_text(f"{template}.subject.txt", context).split())
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.create(
                 kind=kind, key=key, to=recipients, subject=subject,
-                body_text=render_to_string(f"{template}.txt", context),
+                body_text=render_text(f"{template}.txt", context),
                 body_html=render_to_string(f"{template}.html", context),
                 attachments=[{"name": name, "type": mimetype, "base64": base64.b64encode(content).decode()}
                              for name, content, mimetype in attachments or []],

@@ -1,10 +1,12 @@
 """List exports (CSV, XLSX) that a spreadsheet opens safely: text it would run as a formula stays text."""
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
+from tablib import Dataset
 
 # First characters that make a spreadsheet run a text cell as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -21,6 +23,13 @@ def neutralise_formula(value):
     return value
 
 
+def decimal_comma(value):
+    """A number as French spreadsheets read it (12,5); anything else unchanged."""
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", ",")
+    return value
+
+
 def refuse_formula(value: str) -> None:
     """Validator: a name or a title that a spreadsheet would run as a formula is refused."""
     if value.startswith(REFUSED_STARTS):
@@ -29,7 +38,26 @@ def refuse_formula(value: str) -> None:
 
 
 class SafeTableExport(TableExport):
-    """django-tables2's CSV/XLSX export with every text cell neutralised against formula injection."""
+    """django-tables2's CSV/XLSX export with every text cell neutralised against formula injection.
+
+    Only the two formats the lists offer: another `?_export=` value (ods, yaml...) shows the page, as an unknown
+    value does. The CSV is French Excel's: semicolons, decimal commas, and a byte order mark so that accents read as
+    UTF-8 (the XLSX file has real numbers).
+    """
+
+    OFFERED = (TableExport.CSV, TableExport.XLSX)
+
+    @classmethod
+    def is_valid_format(cls, export_format) -> bool:
+        return export_format in cls.OFFERED
+
+    def export(self):
+        if self.format != self.CSV:
+            return super().export()
+        french = Dataset(headers=self.dataset.headers)
+        for row in self.dataset:
+            french.append([decimal_comma(value) for value in row])
+        return "\ufeff" + french.export(self.CSV, delimiter=";")
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)

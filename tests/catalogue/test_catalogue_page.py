@@ -132,13 +132,14 @@ class TestExports:
         response = catalogue(client, modality="remote", _export="csv")
         assert response["Content-Type"].startswith("text/csv")
         assert "catalogue-coorace-formation-" in response["Content-Disposition"]
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert response.content.startswith("\ufeff".encode())
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         assert [row["Code"] for row in rows] == ["NUM-1"]
         row = rows[0]
         assert row["Formation"] == "Bureautique" and row["Thématiques"] == "Numérique"
         assert row["Modalité"] == "à distance"
-        assert row["Prix adhérent par stagiaire"] == "250.00" and row["Prix public par stagiaire"] == "380.00"
-        assert row["Durée en heures"] == "14.0"
+        assert row["Prix adhérent par stagiaire"] == "250,00" and row["Prix public par stagiaire"] == "380,00"
+        assert row["Durée en heures"] == "14,0"
 
     def test_xlsx_exports_the_filtered_courses_with_numbers(self, client):
         CourseFactory(code="A", title="Alpha", public_price=Decimal("380.00"))

@@ -35,3 +35,15 @@ def test_the_sending_task_run_twice_sends_one_message(queued, mailoutbox):
     assert mailoutbox[0].alternatives[0][1] == "text/html"
     queued.refresh_from_db()
     assert queued.sent_at is not None
+
+
+def test_text_parts_are_not_html_escaped_and_the_html_part_is(db, organisation, hr_user):
+    organisation.legal_name = "Terre d'Accueil R&D"
+    email = emails.queue_email(
+        kind="employee_import", key="43", to=["rh@example.org"], template="emails/employee_import",
+        context={"organisation": organisation, "count": 1, "filename": "salariés R&D <2026>.csv", "user": hr_user},
+    )
+    assert "Terre d'Accueil R&D" in email.subject
+    assert "salariés R&D <2026>.csv" in email.body_text
+    assert "&amp;" not in email.subject + email.body_text and "&#x27;" not in email.subject + email.body_text
+    assert "R&amp;D &lt;2026&gt;.csv" in email.body_html

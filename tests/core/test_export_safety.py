@@ -46,8 +46,8 @@ def test_only_text_a_spreadsheet_would_run_gets_an_apostrophe(value, expected):
 
 
 def test_csv_export_neutralises_text_and_keeps_negative_amounts_as_numbers():
-    rows = list(csv.reader(io.StringIO(ledger_export("csv", HYPERLINK))))
-    assert rows == [["Label", "Amount"], ["'" + HYPERLINK, "-12.50"]]
+    rows = list(csv.reader(io.StringIO(ledger_export("csv", HYPERLINK).removeprefix("\ufeff")), delimiter=";"))
+    assert rows == [["Label", "Amount"], ["'" + HYPERLINK, "-12,50"]]
 
 
 def test_xlsx_export_writes_text_not_a_formula_and_keeps_amounts_as_numbers():
@@ -67,7 +67,7 @@ class TestListExports:
     def test_an_imported_formula_comes_out_of_the_csv_export_as_text(self, hr_client, organisation):
         EmployeeFactory(organisation=organisation, last_name=HYPERLINK, first_name="@Awa")
         content = self.export(hr_client, organisation, "csv").content.decode("utf-8-sig")
-        row = list(csv.reader(io.StringIO(content)))[1]
+        row = list(csv.reader(io.StringIO(content), delimiter=";"))[1]
         assert row[:2] == ["'" + HYPERLINK, "'@Awa"]
 
     def test_an_imported_formula_comes_out_of_the_xlsx_export_as_text(self, hr_client, organisation):
@@ -75,3 +75,17 @@ class TestListExports:
         sheet = openpyxl.load_workbook(io.BytesIO(self.export(hr_client, organisation, "xlsx").content)).active
         cell = sheet.cell(row=2, column=1)
         assert (cell.value, cell.data_type) == ("'" + HYPERLINK, "s")
+
+    @pytest.mark.parametrize("export_format", ["ods", "xls", "yaml", "json", "tsv", "latex", "html"])
+    def test_a_format_the_lists_do_not_offer_shows_the_page(self, hr_client, organisation, export_format):
+        EmployeeFactory(organisation=organisation, last_name="Diallo")
+        response = self.export(hr_client, organisation, export_format)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        assert "Diallo" in response.content.decode()
+
+    def test_the_csv_is_french_excel_s(self, hr_client, organisation):
+        EmployeeFactory(organisation=organisation, last_name="Hélène")
+        content = self.export(hr_client, organisation, "csv").content
+        assert content.startswith("\ufeff".encode())
+        header = content.decode("utf-8-sig").splitlines()[0]
+        assert header.startswith("Nom;Prénom;")

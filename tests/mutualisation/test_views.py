@@ -109,14 +109,14 @@ class TestStatement:
                                       idempotency_key=f"d{day}", by=finance_user)
         url = reverse("mutualisation:account", args=[envelope.pk])
         csv = finance_client.get(url + "?_export=csv").content.decode("utf-8-sig").splitlines()
-        assert [line.split(",")[-1] for line in csv[1:]] == ["1.00", "3.00", "6.00", "10.00", "15.00", "21.00",
-                                                            "28.00"]
+        assert [line.split(";")[-1] for line in csv[1:]] == ["1,00", "3,00", "6,00", "10,00", "15,00", "21,00",
+                                                            "28,00"]
         second_page = finance_client.get(url + "?per_page=3&page=2").content.decode()
         rows = second_page[second_page.index("<tbody>"):second_page.index("</tbody>")]
         assert [cell in rows for cell in ("3,00\u00a0€", "10,00\u00a0€", "15,00\u00a0€", "21,00\u00a0€",
                                           "28,00\u00a0€")] == [False, True, True, True, False]
         later = finance_client.get(url + f"?after={today.year}-01-05&_export=csv").content.decode("utf-8-sig")
-        assert [line.split(",")[-1] for line in later.splitlines()[1:]] == ["15.00", "21.00", "28.00"]
+        assert [line.split(";")[-1] for line in later.splitlines()[1:]] == ["15,00", "21,00", "28,00"]
 
     def test_an_unknown_account_is_404(self, finance_client):
         assert finance_client.get(reverse("mutualisation:account", args=[999_999])).status_code == 404
@@ -131,7 +131,7 @@ class TestEntries:
         xlsx = finance_client.get(url + "?_export=xlsx")
         assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
         csv = finance_client.get(url + "?code=receipt&_export=csv").content.decode("utf-8-sig").splitlines()
-        assert len(csv) == 3 and "1000.00" in csv[1] + csv[2]
+        assert len(csv) == 3 and "1000,00" in csv[1] + csv[2]
 
     @pytest.mark.parametrize("query", ["?page=999999", "?q=" + "x" * 10_000, "?after=2030-01-01&before=2020-01-01",
                                        "?fiscal_year=abc", "?code=nope", "?per_page=-5"])
@@ -316,9 +316,9 @@ class TestContributionExport:
     def test_the_csv_has_names_french_kinds_and_plain_numbers(self, finance_client, exported, books):
         lines = finance_client.get(exported + "csv").content.decode("utf-8-sig").splitlines()
         assert "<" not in "".join(lines)
-        rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
+        rows = {line.split(";")[0]: line.split(";") for line in lines[1:]}
         member = books["contribution"].organisation.legal_name
-        assert rows[member][1:4] == ["Association intermédiaire (AI)", "500000.00", "0.6"]
+        assert rows[member][1:4] == ["Association intermédiaire (AI)", "500000,00", "0,6"]
         assert rows["Intérim Solidaire"][1] == "Entreprise de travail temporaire de l’ESS (ETT ESS)"
 
     def test_the_xlsx_has_the_same_plain_values(self, finance_client, exported, books):
