@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections
-from django.db.models import F
+from django.db.models import BigIntegerField, F, Value
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,12 @@ def checked_legs(legs: Sequence[Leg]) -> list[Leg]:
     return legs
 
 
+def cents(amount: int) -> Value:
+    """An amount of cents as a 64-bit SQL value. A bare int in an expression is bound as a 32-bit integer, which
+    psycopg truncates silently from 2**31 cents (21,474,836.48 €) up: balances would wrap."""
+    return Value(amount, output_field=BigIntegerField())
+
+
 class Deltas:
     """Changes to accounts' stored totals, gathered first and written once per account."""
 
@@ -106,9 +112,9 @@ class Deltas:
                 continue
             try:
                 Account.objects.filter(pk=account_id).update(
-                    debits_posted=F("debits_posted") + debits, credits_posted=F("credits_posted") + credits,
-                    debits_pending=F("debits_pending") + debits_pending,
-                    credits_pending=F("credits_pending") + credits_pending,
+                    debits_posted=F("debits_posted") + cents(debits), credits_posted=F("credits_posted") + cents(credits),
+                    debits_pending=F("debits_pending") + cents(debits_pending),
+                    credits_pending=F("credits_pending") + cents(credits_pending),
                 )
             except IntegrityError as error:
                 if FLAGGED_CHECK in str(error):

@@ -39,3 +39,30 @@ def test_the_funds_check_names_the_account_that_would_go_below_zero(fiscal_year,
         debit(rich, 150), debit(poor, 50), credit(source, 200)], idempotency_key="spend-2", by=finance_user)
     assert {account.pk: account.credits_posted - account.debits_posted
             for account in Account.objects.filter(pk__in=[rich.pk, poor.pk])} == {rich.pk: 750, poor.pk: 50}
+
+
+BEYOND_32_BITS = 2**32 + 100  # 42,949,673.96 €: a 32-bit parameter would store it as 100 cents
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_amounts_beyond_32_bits_are_stored_exactly_by_every_verb(fiscal_year, finance_user, second_finance_user,
+                                                                 preparer, today):
+    source, flagged = AccountFactory(may_not_go_negative=False), AccountFactory()
+    payee = AccountFactory(may_not_go_negative=False)
+    services.post_transaction(date=today, code=TransactionCode.TRANSFER, label="fund", idempotency_key="fund-big",
+                              legs=[debit(source, 5_000_000_000), credit(flagged, 5_000_000_000)], by=finance_user)
+    people = {"by": finance_user, "prepared_by": preparer, "second_approver": second_finance_user}
+    first = services.reserve(date=today, label="big", source_id=flagged.pk, destination_id=payee.pk,
+                             amount=BEYOND_32_BITS, idempotency_key="big-1", **people)
+    flagged.refresh_from_db()
+    assert flagged.debits_pending == BEYOND_32_BITS
+    # Only 5,000,000,000 - 4,294,967,396 cents are left: a second commitment of as much is refused.
+    with pytest.raises(InsufficientFunds):
+        services.reserve(date=today, label="again", source_id=flagged.pk, destination_id=payee.pk,
+                         amount=BEYOND_32_BITS, idempotency_key="big-2", **people)
+    settlement = services.settle(reservation_id=first.pk, amount=BEYOND_32_BITS - 1, date=today, by=finance_user)
+    services.reverse_transaction(transaction_id=settlement.pk, date=today, reason="erreur", by=finance_user)
+    flagged.refresh_from_db()
+    assert (flagged.debits_posted, flagged.credits_posted, flagged.debits_pending) == (
+        BEYOND_32_BITS - 1, 5_000_000_000 + BEYOND_32_BITS - 1, 0)
