@@ -135,8 +135,16 @@ def lock_accounts(account_ids: Iterable[int]) -> dict[int, Account]:
 
 
 def open_year_for(day: datetime.date) -> FiscalYear:
-    """The open fiscal year containing `day`; posting elsewhere is refused (L7)."""
-    fiscal_year = FiscalYear.objects.filter(start__lte=day, end__gte=day).first()
+    """The open fiscal year containing `day`; posting elsewhere is refused (L7).
+
+    On PostgreSQL the year's row is read under a key-share lock (callers hold their account locks: the closing's
+    order): a closing of the year in progress is waited for, and its outcome read (migration 0008)."""
+    years = FiscalYear.objects.filter(start__lte=day, end__gte=day)
+    if connections[years.db].vendor == "postgresql":
+        sql, params = years.query.sql_with_params()
+        fiscal_year = next(iter(FiscalYear.objects.raw(f"{sql} FOR KEY SHARE", params)), None)
+    else:
+        fiscal_year = years.first()
     if fiscal_year is None:
         raise LedgerError(_("No fiscal year covers %(date)s.") % {"date": day.strftime("%d/%m/%Y")})
     if not fiscal_year.is_open:
