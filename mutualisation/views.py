@@ -3,6 +3,8 @@
 Only finance staff and administrators see them; anyone else gets 403.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.db.models import F, Sum, Window
 from django.db.models.expressions import RowRange
@@ -60,6 +62,12 @@ def chosen_year(request) -> FiscalYear | None:
     return years.filter(year=timezone.localdate().year).first() or years.first()
 
 
+def year_to_open() -> int:
+    """The year after the latest one, or the current year when there is none."""
+    latest = FiscalYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest + 1 if latest else timezone.localdate().year
+
+
 class DashboardView(FinanceMixin, TemplateView):
     template_name = "mutualisation/dashboard.html"
 
@@ -68,17 +76,20 @@ class DashboardView(FinanceMixin, TemplateView):
         fiscal_year = chosen_year(self.request)
         context["fiscal_year"] = fiscal_year
         context["years"] = FiscalYear.objects.order_by("-year")
-        context["next_year"] = (FiscalYear.objects.order_by("-year").values_list("year", flat=True).first()
-                                or timezone.localdate().year - 1) + 1
+        context["next_year"] = next_year = year_to_open()
+        context["may_open"] = next_year <= timezone.localdate().year + 1
         if fiscal_year is not None:
             figures = year_figures(fiscal_year)
             context["figures"] = figures
             context["chart"] = month_chart(figures.months, _("Received, committed and paid per month in %(year)s")
                                            % {"year": fiscal_year.year})
             context["legend"] = legend()
-            context["may_close"] = fiscal_year.is_open and not FiscalYear.objects.filter(
-                year__lt=fiscal_year.year, status=FiscalYear.Status.OPEN).exists()
+            context["year_ended"] = fiscal_year.end < timezone.localdate()
+            context["may_close"] = (fiscal_year.is_open and context["year_ended"]
+                                    and not FiscalYear.objects.filter(year__lt=fiscal_year.year,
+                                                                      status=FiscalYear.Status.OPEN).exists())
             context["close_form"] = forms.CloseYearForm()
+            context["closes_from"] = fiscal_year.end + datetime.timedelta(days=1)
         return context
 
 
@@ -86,8 +97,17 @@ class OpenYearView(FinanceMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        latest = FiscalYear.objects.order_by("-year").values_list("year", flat=True).first()
-        year = latest + 1 if latest else timezone.localdate().year
+        """Open the year the button named: a second click (or a stale page) opens nothing more."""
+        asked = request.POST.get("year", "")
+        year = year_to_open()
+        if asked.isdigit() and FiscalYear.objects.filter(year=int(asked)).exists():
+            messages.info(request, _("The fiscal year %(year)s is open already.") % {"year": asked})
+            return redirect(f"{reverse('mutualisation:dashboard')}?annee={asked}")
+        if asked != str(year) or year > timezone.localdate().year + 1:
+            messages.error(request, _("The fiscal year %(year)s cannot be opened now: the next one to open is "
+                                      "%(next)s, from the beginning of %(previous)s on.")
+                           % {"year": asked[:4], "next": year, "previous": year - 1})
+            return redirect("mutualisation:dashboard")
         services.open_fiscal_year(year=year, by=request.user)
         messages.success(request, _("The fiscal year %(year)s is open.") % {"year": year})
         return redirect(f"{reverse('mutualisation:dashboard')}?annee={year}")

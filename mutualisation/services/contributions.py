@@ -159,12 +159,14 @@ class PaymentBatch:
 def record_contribution_payments(*, requests: list[PaymentRequest], by) -> list[ContributionPayment]:
     """Record payments, all or none: the bank receives each, then it is shared between the member's drawing right
     and the mutual pool per the rule set the contribution was called with. A retry returns the first payments."""
+    contributions = {contribution.pk: contribution for contribution in Contribution.objects.select_for_update()
+                     .select_related("organisation", "ruleset")
+                     .filter(pk__in={request.contribution_id for request in requests}).order_by("pk")}
+    # Looked up under the contributions' locks: a request with the same key sent at the same moment (a double
+    # click) has committed by now, and its payment is returned rather than refused as "already recorded".
     found = {payment.idempotency_key: payment for payment in
              ContributionPayment.objects.filter(idempotency_key__in=[request.idempotency_key for request in requests])}
     todo = [request for request in requests if request.idempotency_key not in found]
-    contributions = {contribution.pk: contribution for contribution in Contribution.objects.select_for_update()
-                     .select_related("organisation", "ruleset")
-                     .filter(pk__in={request.contribution_id for request in todo}).order_by("pk")}
     batch = PaymentBatch(contributions)
     checked = [(request, batch.check(request)) for request in todo]
     bank, received, pool = fund_accounts(AccountKind.BANK, AccountKind.CONTRIBUTIONS, AccountKind.FUND_AVAILABLE)

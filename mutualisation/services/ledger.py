@@ -176,6 +176,9 @@ def reverse_transaction(*, transaction_id: int, date: datetime.date, reason: str
         raise LedgerError(_("Unknown transaction."))
     if not original.is_reversible:
         raise LedgerError(_("Year-end bookkeeping and reversals cannot be reversed."))
+    if date < original.date:
+        raise LedgerError(_("A reversal cannot be dated before the transaction it reverses (%(date)s).")
+                          % {"date": original.date.strftime("%d/%m/%Y")})
     legs = [Leg(account_id, -amount) for account_id, amount in original.entries.values_list("account_id", "amount")]
     label = (_("Reversal of #%(number)s: %(reason)s") % {"number": original.number, "reason": reason.strip()})[:255]
     accounts = lock_accounts(leg.account_id for leg in legs)
@@ -245,8 +248,8 @@ def year_balances(fiscal_year: FiscalYear) -> dict[int, int]:
 
 @retrying
 def close_fiscal_year(*, year: int, by) -> FiscalYear:
-    """Close a year: open commitments and balances are carried into the next year by explicit entries, and
-    nothing is posted into the closed year afterwards (L7).
+    """Close a year once it has ended: open commitments and balances are carried into the next year by explicit
+    entries, and nothing is posted into the closed year afterwards (L7).
 
     In the closed year: open commitments are moved to the commitments account, then every balance is closed.
     In the next year: every balance is reopened, then each carried commitment is returned to its account
@@ -261,6 +264,9 @@ def close_fiscal_year(*, year: int, by) -> FiscalYear:
         raise LedgerError(_("Unknown fiscal year."))
     if not fiscal_year.is_open:
         raise FiscalYearClosed(_("The fiscal year %(year)s is closed already.") % {"year": year})
+    if timezone.localdate() <= fiscal_year.end:
+        raise LedgerError(_("The fiscal year %(year)s ends on %(end)s: it can be closed from the next day on.")
+                          % {"year": year, "end": fiscal_year.end.strftime("%d/%m/%Y")})
     following = open_fiscal_year(year=year + 1, by=by)
     open_commitments = list(Reservation.objects.select_for_update().open().filter(fiscal_year=fiscal_year)
                             .order_by("pk"))

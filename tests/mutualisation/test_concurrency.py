@@ -7,15 +7,24 @@ import time
 import pytest
 from django.db import OperationalError, connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from mutualisation import services
-from mutualisation.exceptions import InsufficientFunds
-from mutualisation.models import Account, AccountKind, Transaction, TransactionCode
+from mutualisation.exceptions import FiscalYearClosed, InsufficientFunds
+from mutualisation.models import (
+    Account,
+    AccountKind,
+    ContributionPayment,
+    FiscalYear,
+    Reservation,
+    Transaction,
+    TransactionCode,
+)
 from mutualisation.services import credit, debit
 from mutualisation.services.posting import Posting, post_many
 from mutualisation.verification import verify_ledger
 from tests.concurrency import run_in_threads
-from tests.mutualisation.factories import AccountFactory
+from tests.mutualisation.factories import AccountFactory, ContributionFactory
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -194,3 +203,50 @@ def waiting_for_a_lock() -> bool:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                        "AND wait_event_type = 'Lock'")
         return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("verb", ["post", "reserve"])
+def test_what_comes_while_the_year_is_being_closed_waits_and_is_refused(fiscal_year, finance_user, preparer, today,
+                                                                         verb):
+    """The closing holds its year's row from before it reads the balances until it commits. A posting or a
+    commitment on accounts the closing has not locked (opened since) waits for it, then finds the year closed."""
+    source, destination = AccountFactory(may_not_go_negative=False), AccountFactory(may_not_go_negative=False)
+    year_held = threading.Event()
+
+    def close_slowly():
+        with transaction.atomic():
+            FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+            year_held.set()
+            time.sleep(0.5)
+            FiscalYear.objects.filter(pk=fiscal_year.pk).update(status=FiscalYear.Status.CLOSED,
+                                                                 closed_at=timezone.now(), closed_by=finance_user)
+        return "closed"
+
+    def act():
+        year_held.wait(timeout=10)
+        if verb == "post":
+            return move(source.pk, destination.pk, 100, "late", finance_user, today)
+        return services.reserve(date=today, label="late", source_id=source.pk, destination_id=destination.pk,
+                                amount=100, idempotency_key="late", by=finance_user, prepared_by=preparer)
+
+    closing, late = run_in_threads(lambda task: task(), [(close_slowly,), (act,)])
+    assert closing == "closed"
+    assert isinstance(late, FiscalYearClosed), late
+    assert not Transaction.objects.filter(code=TransactionCode.TRANSFER).exists()
+    assert not Reservation.objects.exists()
+
+
+def test_a_payment_sent_twice_at_the_same_moment_is_recorded_once_and_both_get_it(organisation, rules, fiscal_year,
+                                                                                  finance_user, today):
+    contribution = ContributionFactory(organisation=organisation, year=fiscal_year.year, amount_due_cents=300_000,
+                                       ruleset=rules)
+
+    def pay():
+        return services.record_contribution_payment(contribution_id=contribution.pk, amount_cents=100_000,
+                                                    date=today, reference="VIR-2026-001", idempotency_key="form-1",
+                                                    by=finance_user)
+
+    results = run_in_threads(pay, [(), (), ()])
+    assert all(isinstance(result, ContributionPayment) for result in results), results
+    assert len({result.pk for result in results}) == 1
+    assert ContributionPayment.objects.count() == 1 and verify_ledger() == []

@@ -46,12 +46,16 @@ def test_payment_split(amount, ratio, so_far, completes, pool, drawing_right, to
 @pytest.mark.parametrize("text, cents", [
     ("1 234,56", 123_456), ("1234.56", 123_456), ("1.234,56", 123_456), ("1,234.56", 123_456), ("0,01", 1),
     ("12", 1_200), ("12,5", 1_250), ("1\u202f234,56 €", 123_456), ("9999999999,99", 999_999_999_999),
+    ("1 234 567", 123_456_700), ("1.234.567,89", 123_456_789), (" 12,50 € ", 1_250), ("1\u00a0000", 100_000),
 ])
 def test_amounts_as_people_write_them(text, cents):
     assert parse_euros(text) == cents
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-5", "1,234", "1.2.3", "12,345", "1e5", "0x10", "12 abc"])
+@pytest.mark.parametrize("text", ["", "abc", "-5", "1,234", "1.2.3", "12,345", "1e5", "0x10", "12 abc",
+                                  # typing slips, refused rather than guessed
+                                  "12,3 4", "1 2 3 4", "1.2.3,45", "1,2,34.56", "12.34,56", "1 23,45", "1234 567",
+                                  "1.234", "\u0661\u0662", "12,", ",5", "€", "12 €€"])
 def test_what_is_not_an_amount(text):
     with pytest.raises(ValueError):
         parse_euros(text)

@@ -206,6 +206,16 @@ class TestReversal:
             services.reverse_transaction(transaction_id=reversal.pk, date=today, reason="x", by=finance_user)
         assert verify_ledger() == []
 
+    def test_a_reversal_is_never_dated_before_its_original(self, free_account, envelope, finance_user, today):
+        june = datetime.date(today.year, 6, 15)
+        original = transfer(free_account, envelope, 800, finance_user, june)
+        with pytest.raises(LedgerError, match="ne peut pas être datée d’avant l’opération qu’elle annule"):
+            services.reverse_transaction(transaction_id=original.pk, date=june - datetime.timedelta(days=1),
+                                         reason="erreur", by=finance_user)
+        assert not Transaction.objects.filter(reverses=original).exists()
+        reversal = services.reverse_transaction(transaction_id=original.pk, date=june, reason="erreur", by=finance_user)
+        assert reversal.date == june
+
     def test_a_reversal_that_would_overdraw_is_refused(self, free_account, envelope, finance_user, today):
         original = transfer(free_account, envelope, 800, finance_user, today)
         transfer(envelope, free_account, 500, finance_user, today, key="spent")
@@ -261,6 +271,12 @@ class TestClosing:
         closing = Transaction.objects.get(code="closing")
         assert closing.entries.get(account=envelope).amount == 10_000
         assert verify_ledger() == []
+
+    def test_a_year_is_closed_only_after_its_last_day(self, fiscal_year, finance_user, today):
+        with pytest.raises(LedgerError, match=f"se termine le 31/12/{today.year}"):
+            services.close_fiscal_year(year=today.year, by=finance_user)
+        fiscal_year.refresh_from_db()
+        assert fiscal_year.is_open and not FiscalYear.objects.filter(year=today.year + 1).exists()
 
     def test_years_close_in_order(self, finance_user, today):
         FiscalYearFactory(year=today.year - 2)

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from adherents.models import OrganisationKind
 from core.roles import Role
@@ -87,16 +88,42 @@ class TestDashboard:
     def test_an_empty_fund_invites_to_open_a_year(self, finance_client):
         assert "Ouvrir l’exercice" in finance_client.get(reverse("mutualisation:dashboard")).content.decode()
 
-    def test_opening_then_closing_a_year(self, finance_client, books, today):
+    def test_a_year_is_closed_only_once_it_has_ended(self, finance_client, books, today):
+        page = finance_client.get(reverse("mutualisation:dashboard")).content.decode()
+        assert "Clôturer l’exercice" not in page
+        assert f"pourra être clôturé à partir du 01/01/{today.year + 1}" in page
+        response = finance_client.post(reverse("mutualisation:year_close", args=[today.year]), {"confirm": "on"},
+                                       follow=True)
+        assert f"se termine le 31/12/{today.year}" in response.content.decode()
+        assert FiscalYear.objects.get(year=today.year).is_open
+
+    def test_opening_then_closing_a_year(self, finance_client, books, today, monkeypatch):
+        next_january = datetime.date(today.year + 1, 1, 2)
+        real_localdate = timezone.localdate
+        monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None:
+                            next_january if value is None else real_localdate(value, timezone))
         finance_client.post(reverse("mutualisation:year_close", args=[today.year]))  # not confirmed: nothing
         assert FiscalYear.objects.get(year=today.year).is_open
+        assert "Clôturer l’exercice" in finance_client.get(reverse("mutualisation:dashboard")).content.decode()
         response = finance_client.post(reverse("mutualisation:year_close", args=[today.year]), {"confirm": "on"})
         assert response.status_code == 302
         assert not FiscalYear.objects.get(year=today.year).is_open
         assert Reservation.objects.get(carried_from=books["commitment"]).fiscal_year.year == today.year + 1
-        finance_client.post(reverse("mutualisation:year_open"))
-        assert FiscalYear.objects.filter(year=today.year + 2).exists()
+        # The next year to open is named by the button; a second click, or a year further ahead, opens nothing.
+        open_year = reverse("mutualisation:year_open")
+        assert finance_client.post(open_year, {"year": today.year + 2}).status_code == 302
+        finance_client.post(open_year, {"year": today.year + 2})
+        assert list(FiscalYear.objects.values_list("year", flat=True)) == [today.year + 2, today.year + 1, today.year]
+        response = finance_client.post(open_year, {"year": today.year + 3}, follow=True)
+        assert "ne peut pas être ouvert maintenant" in response.content.decode()
+        assert not FiscalYear.objects.filter(year=today.year + 3).exists()
         assert verify_ledger() == []
+
+    @pytest.mark.parametrize("asked", ["", "abc", "99999", "2100"])
+    def test_opening_a_year_the_button_did_not_name_opens_nothing(self, finance_client, books, asked):
+        response = finance_client.post(reverse("mutualisation:year_open"), {"year": asked}, follow=True)
+        assert response.status_code == 200 and FiscalYear.objects.count() == 1
+        assert "ne peut pas être ouvert maintenant" in response.content.decode()
 
 
 @pytest.mark.django_db
