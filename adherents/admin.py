@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from adherents.forms import EmployeeAdminForm, OrganisationAdminForm
 from adherents.models import Delegation, Employee, Membership, MemberUser, Organisation
 from core.admin import AuditedAdmin
 
@@ -17,6 +18,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
+    form = OrganisationAdminForm
     list_display = ("legal_name", "siret", "kind", "delegation", "headcount_band", "opco")
     list_filter = ("kind", "delegation", "headcount_band", "opco")
     search_fields = ("legal_name", "siret", "city", "economic_group")
@@ -35,6 +37,7 @@ class MembershipAdmin(AuditedAdmin):
 
 @admin.register(Employee)
 class EmployeeAdmin(AuditedAdmin):
+    form = EmployeeAdminForm
     list_display = ("last_name", "first_name", "organisation", "population", "contract_type", "archived_at")
     list_filter = ("population", "contract_type", "organisation__delegation")
     search_fields = ("last_name", "first_name", "email", "organisation__legal_name")

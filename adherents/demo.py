@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from adherents.identifiers import with_check_digit
 from adherents.models import (
@@ -165,7 +166,7 @@ def make_employee(organisation: Organisation, number: int, rng: random.Random) -
         organisation=organisation, first_name=first, last_name=last,
         population=Population.INSERTION if insertion else Population.PERMANENT, contract_type=contract,
         job_title=rng.choice(INSERTION_JOBS if insertion else PERMANENT_JOBS),
-        email=f"{first}.{last}.{number}@salaries-{organisation.pk}.example.org".lower() if has_email else "",
+        email=f"{slugify(first)}.{slugify(last)}.{number}@salaries-{organisation.pk}.example.org" if has_email else "",
         mobile=f"+336{rng.randrange(10_000_000, 99_999_999)}" if rng.random() < 0.8 else "",
         adaptation_need="Supports écrits en gros caractères" if rng.random() < 0.03 else "",
     )

@@ -3,8 +3,10 @@
 A file is accepted whole or not at all: every bad row is reported with its line number.
 """
 
+import codecs
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -27,9 +29,6 @@ COLUMNS = {
     "besoin_adaptation": "adaptation_need",
 }
 REQUIRED_COLUMNS = ("nom", "prenom", "population", "contrat")
-TEMPLATE_EXAMPLE = [
-    "Martin", "Sophie", "insertion", "CDDI", "Agente d'entretien", "sophie.martin@example.org", "06 12 34 56 78", "",
-]
 
 POPULATION_ALIASES = {
     "insertion": Population.INSERTION, "parcours": Population.INSERTION,
@@ -48,20 +47,40 @@ class ImportedRow:
     data: dict
 
 
+# Typographic apostrophes, as word processors and spreadsheets write them, read as the plain one.
+APOSTROPHES = str.maketrans("\u2019\u2018\u02bc`\u00b4", "'" * 5)
+
+
 def simplify(text: str) -> str:
     """Lower case, no accents, single spaces: 'Prénom ' and 'prenom' name the same column."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower().translate(APOSTROPHES))
     return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
 
 
+# Accented letters written in UTF-8 (é is C3 A9): found in a file that is not UTF-8 as a whole, they mean a file
+# of two encodings, which no single decoding reads right.
+UTF8_LETTER = re.compile(rb"[\xc3\xc2][\x80-\xbf]")
+
+
 def decode(raw: bytes) -> str:
-    if b"\x00" in raw:
-        raise ImportRejected([_("This file is not a CSV text file. Save it from your spreadsheet as “CSV”.")])
-    for encoding in ("utf-8-sig", "cp1252"):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return raw.decode(encoding)
+            return raw.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            pass
+    elif b"\x00" in raw:
+        raise ImportRejected([_("This file is not a CSV text file. Save it from your spreadsheet as “CSV”.")])
+    else:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            if UTF8_LETTER.search(raw):
+                raise ImportRejected([_("The file mixes two encodings (UTF-8 and Windows): some accents would be "
+                                        "garbled. Save it again as “CSV UTF-8”.")]) from None
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     raise ImportRejected([_("The file's encoding is not recognised. Save it as “CSV UTF-8”.")])
 
 
@@ -75,16 +94,16 @@ def csv_error_message(error: csv.Error, line: int) -> str:
 
 
 def read_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """Every record with the line it ends on. Strict quoting: an unclosed quotation mark is an error rather
-    than a value silently swallowing the rest of the file."""
+    """Every record with the line it starts on (a value in quotation marks may span lines). Strict quoting: an
+    unclosed quotation mark is an error rather than a value silently swallowing the rest of the file."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records = []
+    records, previous_end = [], 0
     try:
         for row in reader:
-            records.append((reader.line_num, row))
+            records.append((previous_end + 1, row))
+            previous_end = reader.line_num
     except csv.Error as error:
-        start = records[-1][0] + 1 if records else 1
-        raise ImportRejected([csv_error_message(error, start)]) from error
+        raise ImportRejected([csv_error_message(error, previous_end + 1)]) from error
     return records
 
 
@@ -92,10 +111,17 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The simplified header and the non-blank rows with their line numbers."""
     if not text.strip():
         raise ImportRejected([_("The file is empty.")])
-    first_line = text.splitlines()[0]
-    delimiter = max(";,\t", key=first_line.count)
-    (_header_line, header), *records = read_records(text, delimiter)
-    rows = [(line, row) for line, row in records if any(cell.strip() for cell in row)]
+    first_line = next(line for line in text.splitlines() if line.strip())
+    # Excel's "sep=;" line names the separator; otherwise the one the header uses most.
+    hint = first_line.strip().lower()
+    separator_line = hint.startswith("sep=") and len(hint) == 5
+    delimiter = hint[4] if separator_line else max(";,\t", key=first_line.count)
+    records = [(line, row) for line, row in read_records(text, delimiter) if any(cell.strip() for cell in row)]
+    if separator_line:
+        records = records[1:]
+    if not records:
+        raise ImportRejected([_("The file is empty.")])
+    (_header_line, header), *rows = records
     return [simplify(name).replace(" ", "_") for name in header], rows
 
 
@@ -177,6 +203,6 @@ def parse_employee_file(raw: bytes, organisation: Organisation) -> list[Imported
 def template_csv() -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
+    # The header only: an example line left in the file would be imported (the import page shows one).
     writer.writerow(COLUMNS.keys())
-    writer.writerow(TEMPLATE_EXAMPLE)
     return "\ufeff" + buffer.getvalue()

@@ -2,42 +2,75 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from adherents.models import EMPLOYEE_DATA_FIELDS, INSERTION_CONTRACTS, PERMANENT_CONTRACTS, Employee, Population
+from adherents.identifiers import normalise
+from adherents.models import (
+    EMPLOYEE_DATA_FIELDS,
+    INSERTION_CONTRACTS,
+    PERMANENT_CONTRACTS,
+    Employee,
+    Organisation,
+    Population,
+)
 from core.exports import refuse_formula
+
+# What people put between a phone number's digits; "(0)" is the French zero written after +33.
+PHONE_PUNCTUATION = str.maketrans("", "", " .-/()\u00a0\u202f")
 
 
 def normalise_mobile(value: str) -> str:
-    """French numbers in international form: '06 12 34 56 78' becomes '+33612345678'."""
-    digits = "".join(char for char in value if char.isdigit() or char == "+")
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if len(digits) == 10 and digits.startswith("0"):
-        digits = "+33" + digits[1:]
-    return digits
+    """French numbers in international form: '06 12 34 56 78' and '+33 (0)6 12 34 56 78' become '+33612345678'.
+    Anything but digits, a leading + and punctuation is kept, for the validator to refuse."""
+    compact = value.replace("(0)", "").translate(PHONE_PUNCTUATION)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if len(compact) == 10 and compact.startswith("0"):
+        compact = "+33" + compact[1:]
+    return compact
 
 
-class EmployeeForm(forms.ModelForm):
-    """One employee's data, as HR types it or as a CSV row carries it."""
+class SiretField(forms.CharField):
+    """A SIRET as people type it ('732 829 320 00074'), checked and stored without its spaces."""
+
+    def to_python(self, value):
+        return normalise(super().to_python(value))
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 -- an admin form: the admin chooses the fields
+        field_classes = {"siret": SiretField}
+
+
+class MobileField(forms.CharField):
+    """A phone number as people type it, checked (length, digits) once put in international form."""
+
+    def to_python(self, value):
+        return normalise_mobile(super().to_python(value))
+
+
+class EmployeeDataForm(forms.ModelForm):
+    """The rules of an employee's data wherever it is typed: HR's form, the CSV import and the admin."""
 
     class Meta:
         model = Employee
         fields = EMPLOYEE_DATA_FIELDS
-        widgets = {"adaptation_need": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"mobile": MobileField}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation = organisation
-        self.instance.organisation = organisation
         for name in ("last_name", "first_name", "job_title"):
             self.fields[name].validators.append(refuse_formula)
 
-    def clean_mobile(self) -> str:
-        return normalise_mobile(self.cleaned_data["mobile"])
+    def employee_organisation(self):
+        return self.cleaned_data.get("organisation")
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if email:
-            taken = Employee.objects.filter(organisation=self.organisation, email=email).exclude(pk=self.instance.pk)
+        organisation = self.employee_organisation()
+        if email and organisation is not None:
+            taken = (Employee.objects.active().filter(organisation=organisation, email=email)
+                     .exclude(pk=self.instance.pk))
             if taken.exists():
                 raise ValidationError(_("Another employee of your organisation already has this e-mail address."))
         return email
@@ -63,6 +96,28 @@ class EmployeeForm(forms.ModelForm):
             self.instance.validate_unique(exclude=exclude)
         except ValidationError as error:
             self._update_errors(error)
+
+
+class EmployeeForm(EmployeeDataForm):
+    """One employee's data, as HR types it or as a CSV row carries it, for HR's own organisation."""
+
+    class Meta(EmployeeDataForm.Meta):
+        widgets = {"adaptation_need": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+
+    def employee_organisation(self):
+        return self.organisation
+
+
+class EmployeeAdminForm(EmployeeDataForm):
+    """The admin's employee form: every field, the same rules."""
+
+    class Meta(EmployeeDataForm.Meta):
+        fields = "__all__"  # noqa: DJ007 -- an admin form: the admin chooses the fields
 
 
 class EmployeeImportForm(forms.Form):

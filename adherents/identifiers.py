@@ -25,20 +25,25 @@ def normalise(value: str) -> str:
     return "".join(char for char in str(value) if char not in " .-\u00a0\u202f")
 
 
+def all_digits(value: str) -> bool:
+    """0 to 9 only: str.isdigit() also accepts '²' or Arabic-Indic digits."""
+    return value.isascii() and value.isdigit()
+
+
 def is_valid_siren(value: str) -> bool:
-    return len(value) == 9 and value.isdigit() and luhn_valid(value)
+    return len(value) == 9 and all_digits(value) and value != "000000000" and luhn_valid(value)
 
 
 def is_valid_siret(value: str) -> bool:
     """14 digits starting with a valid SIREN, the whole number passing Luhn (or La Poste's digit-sum rule)."""
-    if len(value) != 14 or not value.isdigit() or not is_valid_siren(value[:9]):
+    if len(value) != 14 or not all_digits(value) or not is_valid_siren(value[:9]):
         return False
     return luhn_valid(value) or (value.startswith(LA_POSTE_SIREN) and sum(int(char) for char in value) % 5 == 0)
 
 
 def validate_siret(value: str) -> None:
     value = normalise(value)
-    if len(value) != 14 or not value.isdigit():
+    if len(value) != 14 or not all_digits(value):
         raise ValidationError(_("A SIRET has exactly 14 digits."), code="siret_length")
     if not is_valid_siret(value):
         raise ValidationError(_("This SIRET is not valid (its check digit is wrong)."), code="siret_checksum")

@@ -221,8 +221,10 @@ class Employee(models.Model):
                 | Q(population="permanent", contract_type__in=["CDI", "CDD", "APPRENTI", "AUTRE"]),
                 name="employee_contract_fits_population",
             ),
+            # Among the organisation's current employees: someone who left and comes back is added again.
             models.UniqueConstraint(
-                fields=["organisation", "email"], condition=~Q(email=""), name="one_employee_per_email_in_organisation"
+                fields=["organisation", "email"], condition=~Q(email="") & Q(archived_at__isnull=True),
+                name="one_current_employee_per_email_in_organisation",
             ),
         ]
 

@@ -86,11 +86,57 @@ class TestEmployeeImport:
         assert "Ligne 2 :" in response.content.decode()
         assert Employee.objects.count() == 1
 
-    def test_the_downloadable_template_imports_as_is(self, hr_client, organisation):
+    def test_the_downloadable_template_holds_the_header_only_and_the_page_shows_an_example(self, hr_client,
+                                                                                          organisation):
         response = hr_client.get(reverse("adherents:employee_import_template", args=[organisation.pk]))
-        assert response.content.decode("utf-8") == template_csv()
-        assert upload(hr_client, organisation, response.content).status_code == 302
-        assert Employee.objects.get().last_name == "Martin"
+        assert response.content.decode("utf-8") == template_csv() == "\ufeff" + HEADER.replace("\n", "\r\n")
+        # Sent back unchanged, it imports no example employee.
+        assert "aucun salarié" in upload(hr_client, organisation, response.content).content.decode()
+        assert not Employee.objects.exists()
+        page = hr_client.get(reverse("adherents:employee_import", args=[organisation.pk])).content.decode()
+        assert "Martin;Sophie;insertion;CDDI" in page
+        filled = response.content + b"Martin;Sophie;insertion;CDDI;;;06 12 34 56 78;\r\n"
+        assert upload(hr_client, organisation, filled).status_code == 302
+        assert Employee.objects.get().mobile == "+33612345678"
+
+    @pytest.mark.parametrize("content", [
+        "\n\n" + HEADER + "Ba;Awa;insertion;CDDI;;;;\n",                    # blank lines above the header
+        "sep=;\n" + HEADER + "Ba;Awa;insertion;CDDI;;;;\n",                  # Excel's separator line
+        "SEP=,\n" + HEADER.replace(";", ",") + "Ba,Awa,insertion,CDDI,,,,\n",
+    ])
+    def test_what_spreadsheets_write_above_the_header_is_read(self, hr_client, organisation, content):
+        assert upload(hr_client, organisation, content.encode()).status_code == 302
+        assert Employee.objects.get().last_name == "Ba"
+
+    def test_a_utf16_file_is_read(self, hr_client, organisation):
+        content = (HEADER + "Lefèvre;Hélène;insertion;CDDI;;;;\n").encode("utf-16")
+        assert upload(hr_client, organisation, content).status_code == 302
+        assert Employee.objects.get().first_name == "Hélène"
+
+    def test_a_file_mixing_two_encodings_is_refused_rather_than_garbled(self, hr_client, organisation):
+        content = (HEADER + "Mixé;Hélène;insertion;CDDI;;;;\n").encode() + "Lefèvre;Zoé;insertion;CDDI;;;;\n".encode("cp1252")
+        response = upload(hr_client, organisation, content)
+        assert "mélange deux encodages" in response.content.decode()
+        assert not Employee.objects.exists()
+
+    def test_a_typographic_apostrophe_names_the_contract(self, hr_client, organisation):
+        content = HEADER + "Ba;Awa;insertion;Intérim d\u2019insertion;;;;\n"
+        assert upload(hr_client, organisation, content.encode()).status_code == 302
+        assert Employee.objects.get().contract_type == "CTTI"
+
+    @pytest.mark.parametrize("mobile, stored", [
+        ("+33 6 12 34 56 78", "+33612345678"), ("+33 (0)6 12 34 56 78", "+33612345678"),
+        ("06.12.34.56.78", "+33612345678"), ("0033 6 12 34 56 78", "+33612345678"), ("", ""),
+    ])
+    def test_mobiles_as_people_write_them(self, hr_client, organisation, mobile, stored):
+        assert upload(hr_client, organisation, (HEADER + f"Ba;Awa;insertion;CDDI;;;{mobile};\n").encode()).status_code == 302
+        assert Employee.objects.get().mobile == stored
+
+    @pytest.mark.parametrize("mobile", ["abc", "n/a", "06 12 34 56 7x", "+33 6 12 34 56 78 90 12 34"])
+    def test_a_mobile_that_is_not_a_number_is_a_bad_row(self, hr_client, organisation, mobile):
+        response = upload(hr_client, organisation, (HEADER + f"Ba;Awa;insertion;CDDI;;;{mobile};\n").encode())
+        assert "Ligne 2 : Mobile" in response.content.decode()
+        assert not Employee.objects.exists()
 
 
 def rejection(content: bytes, organisation) -> list[str]:
@@ -124,6 +170,13 @@ class TestBrokenCsv:
             f'Line {line}: a quotation mark (") is misplaced or never closed. A value in quotation marks must end '
             "with a quotation mark followed by a separator."
         ]
+
+    def test_a_bad_row_after_a_value_on_several_lines_is_named_by_its_own_line(self, organisation):
+        content = (HEADER + 'Martin;Sophie;insertion;CDDI;;;;"Fauteuil roulant\nAccès PMR"\n'
+                   "Bernard;;insertion;CDDI;;;;\n"
+                   '"Ba\n";;insertion;CDDI;;;;\n')
+        problems = rejection(content.encode(), organisation)
+        assert [problem.split(":")[0] for problem in problems] == ["Line 4", "Line 5"]
 
     def test_the_page_shows_the_message_and_saves_nothing(self, hr_client, organisation):
         response = upload(hr_client, organisation, (HEADER + "x" * 1_500_000 + ";Awa;insertion;CDDI\n").encode())

@@ -48,7 +48,7 @@ class TestEmployeeList:
         EmployeeFactory(organisation=organisation, last_name="Durand", population="permanent", contract_type="CDI")
         response = hr_client.get(employees_url(organisation, population="permanent", _export="csv"))
         assert response["Content-Type"].startswith("text/csv")
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         assert rows[0][:2] == ["Nom", "Prénom"]
         assert [row[0] for row in rows[1:]] == ["Durand"]
 
@@ -122,6 +122,17 @@ class TestEmployeeEditing:
         })
         assert "a déjà cette adresse" in response.content.decode()
         assert Employee.objects.count() == 1
+
+    def test_someone_who_left_and_comes_back_is_added_again_with_their_email(self, hr_client, organisation):
+        left = EmployeeFactory(organisation=organisation, email="a@example.org")
+        hr_client.post(reverse("adherents:employee_archive", args=[organisation.pk, left.pk]))
+        response = hr_client.post(reverse("adherents:employee_create", args=[organisation.pk]), {
+            "last_name": left.last_name, "first_name": left.first_name, "population": "insertion",
+            "contract_type": "CDDI", "email": "a@example.org",
+        })
+        assert response.status_code == 302
+        assert Employee.objects.filter(email="a@example.org").count() == 2
+        assert Employee.objects.active().get(email="a@example.org").pk != left.pk
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.core.validators import validate_email
 from django.utils import timezone
 
 from adherents.identifiers import is_valid_siret
@@ -26,6 +27,11 @@ def test_seed_demo_is_idempotent_and_realistic():
     assert all(is_valid_siret(organisation.siret) for organisation in organisations)
     assert Membership.objects.filter(status=Membership.Status.LAPSED).exists()
     assert set(Employee.objects.values_list("population", flat=True)) == {"insertion", "permanent"}
+    # Every demo employee can be edited as is: HR's form accepts their e-mail (no accents in addresses).
+    emails = [email for email in Employee.objects.values_list("email", flat=True) if email]
+    assert emails and all(email.isascii() for email in emails)
+    for email in emails:
+        validate_email(email)
 
     roles = dict(User.objects.values_list("username", "role"))
     assert roles == {
