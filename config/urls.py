@@ -9,6 +9,7 @@ urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("journal/", core_views.AuditLogView.as_view(), name="audit_log"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("adherents/", include("adherents.urls")),
     path("catalogue/", include("catalogue.urls")),

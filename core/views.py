@@ -1,6 +1,8 @@
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -58,6 +60,17 @@ class AuditLogView(RoleRequiredMixin, FilteredTableView):
 
     def get_queryset(self):
         return AuditEntry.objects.select_related("actor")
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out is a POST, as Django requires; the address typed or bookmarked (a GET) asks to confirm."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return render(request, self.template_name)
+        return render(request, "registration/logout_confirm.html")
 
 
 @never_cache

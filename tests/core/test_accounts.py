@@ -32,6 +32,15 @@ class TestLogin:
         assert client.post(reverse("logout")).status_code in (200, 302)
         assert client.get(reverse("home")).status_code == 302
 
+    def test_the_logout_address_opened_directly_asks_to_confirm_and_keeps_the_session(self, client, hr_user):
+        client.force_login(hr_user)
+        page = client.get(reverse("logout"))
+        assert page.status_code == 200 and "Se déconnecter ?" in page.content.decode()
+        assert f'action="{reverse("logout")}"' in page.content.decode()
+        assert client.get(reverse("home")).status_code == 200
+        client.logout()
+        assert "Vous êtes déconnecté" in client.get(reverse("logout")).content.decode()
+
     @pytest.mark.parametrize("role, expected", [
         (Role.TRAINING, "Parcourir les adhérents"),
         (Role.FINANCE, "Parcourir les adhérents"),

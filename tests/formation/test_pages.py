@@ -58,7 +58,8 @@ class TestPlanning:
         assert session.course.title in client.get(url, {"trainer": "bensal"}).content.decode()
         assert session.course.title not in client.get(url, {"trainer": "nobody"}).content.decode()
         assert session.course.title in client.get(url, {"venue": "paris"}).content.decode()
-        rows = list(csv.reader(io.StringIO(client.get(url, {"_export": "csv"}).content.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(client.get(url, {"_export": "csv"}).content.decode("utf-8-sig")),
+                               delimiter=";"))
         assert rows[1][-1] == "1/3 (+0)" and "Bensalem" in rows[1][4]
 
     @pytest.mark.parametrize("query", [{"month": "2026-13"}, {"week": "garbage"}, {"status": "x"}, {"page": "999999"},
@@ -272,7 +273,7 @@ class TestMemberEnrolments:
         page = hr_client.get(reverse("formation:enrolments")).content.decode()
         assert "Diallo" in page and "Etranger" not in page
         rows = list(csv.reader(io.StringIO(hr_client.get(reverse("formation:enrolments"), {"_export": "csv"})
-                                           .content.decode("utf-8-sig"))))
+                                           .content.decode("utf-8-sig")), delimiter=";"))
         assert len(rows) == 2 and "Diallo" in rows[1][0]
         assert "Diallo" not in hr_client.get(reverse("formation:enrolments"), {"status": "cancelled"}).content.decode()
         assert mine.pk
