@@ -29,6 +29,9 @@ COLUMNS = {
     "besoin_adaptation": "adaptation_need",
 }
 REQUIRED_COLUMNS = ("nom", "prenom", "population", "contrat")
+# Other names of the same columns, among them the headers of the employee list's own export.
+COLUMN_ALIASES = {"e-mail": "email", "courriel": "email", "besoin_d'adaptation": "besoin_adaptation",
+                  "portable": "mobile", "telephone": "mobile"}
 
 POPULATION_ALIASES = {
     "insertion": Population.INSERTION, "parcours": Population.INSERTION,
@@ -122,7 +125,8 @@ def read_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if not records:
         raise ImportRejected([_("The file is empty.")])
     (_header_line, header), *rows = records
-    return [simplify(name).replace(" ", "_") for name in header], rows
+    names = [simplify(name).replace(" ", "_") for name in header]
+    return [COLUMN_ALIASES.get(name, name) for name in names], rows
 
 
 def check_header(header: list[str]) -> None:
@@ -146,10 +150,17 @@ def check_header(header: list[str]) -> None:
 def row_data(header: list[str], row: list[str]) -> dict:
     data = {COLUMNS[name]: value.strip() for name, value in zip(header, row, strict=False) if name in COLUMNS}
     if "population" in data:
-        data["population"] = POPULATION_ALIASES.get(simplify(data["population"]), data["population"])
+        data["population"] = choice_named(data["population"], POPULATION_ALIASES, Population)
     if "contract_type" in data:
-        data["contract_type"] = CONTRACT_ALIASES.get(simplify(data["contract_type"]), data["contract_type"])
+        data["contract_type"] = choice_named(data["contract_type"], CONTRACT_ALIASES, ContractType)
     return data
+
+
+def choice_named(text: str, aliases: dict[str, str], choices) -> str:
+    """A choice from its code, one of its usual names, or its label in the current language (as exported)."""
+    name = simplify(text)
+    labels = {simplify(str(label)): value for value, label in choices.choices}
+    return aliases.get(name) or labels.get(name) or text
 
 
 def describe_errors(form: EmployeeForm) -> str:

@@ -28,6 +28,10 @@ class EmployeeTable(ListTable):
         if not may_edit:
             self.columns.hide("actions")
 
+    def value_mobile(self, record) -> str:
+        """Exported as shown ('06 12 34 56 78'): a spreadsheet keeps it as text, the import reads it back."""
+        return record.mobile_display
+
     def render_body(self) -> SafeString:
         populations = {value: str(label) for value, label in Population.choices}
         # One reverse() and one translation for the page rather than one per row.

@@ -23,33 +23,35 @@ def series_labels() -> dict[str, str]:
 
 
 def short_euros(cents: int) -> str:
+    """1500 € → '1,5 k€': whole euros, thousands and millions with at most one decimal."""
     euros = cents / 100
-    if abs(euros) >= 1_000_000:
-        return f"{euros / 1_000_000:.1f} M€".replace(".", ",")
-    if abs(euros) >= 1_000:
-        return f"{euros / 1_000:.0f} k€"
+    for size, unit in ((1_000_000, "M€"), (1_000, "k€")):
+        if abs(euros) >= size:
+            return f"{euros / size:.1f}".removesuffix(".0").replace(".", ",") + f" {unit}"
     return f"{euros:.0f} €"
 
 
-def nice_top(value: int) -> int:
-    """The smallest 1, 2 or 5 × 10^n at least `value` (in cents), so that the axis reads well."""
+def axis_step(value: int) -> int:
+    """The smallest 1, 2 or 5 × 10^n euros (in cents) of which four reach `value`: the axis reads 0 to 4 steps,
+    every label a round figure."""
     step = 100
     while True:
         for factor in (1, 2, 5):
-            if step * factor >= value:
+            if 4 * step * factor >= value:
                 return step * factor
         step *= 10
 
 
 def month_chart(months: list[Month], title: str) -> SafeString:
-    top = nice_top(max([1, *(getattr(month, name) for month in months for name, _colour in SERIES)]))
+    step = axis_step(max([1, *(getattr(month, name) for month in months for name, _colour in SERIES)]))
+    top = 4 * step
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / len(months)
     bar = slot * 0.8 / len(SERIES)
     parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="chart-title" '
              f'class="month-chart" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(title)}</title>']
     for tick in range(5):
-        value = top * tick // 4
+        value = step * tick
         y = TOP + plot_height - plot_height * tick / 4
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
                      f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{short_euros(value)}</text>')

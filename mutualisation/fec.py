@@ -33,6 +33,12 @@ OTHER_JOURNAL = ("OD", "Opérations diverses")
 OPENING_CODES = [code for code, journal in JOURNALS.items() if journal == OPENING_JOURNAL]
 
 
+def journal_of(transaction) -> tuple[str, str]:
+    """A transaction's journal; a reversal's is its original's (a cancelled receipt stays in the bank journal)."""
+    code = transaction.reverses.code if transaction.code == TransactionCode.REVERSAL else transaction.code
+    return JOURNALS.get(code, OTHER_JOURNAL)
+
+
 def fec_amount(cents: int) -> str:
     """123456 → '1234,56': no thousands separator, a decimal comma."""
     return f"{cents // 100},{cents % 100:02d}"
@@ -54,7 +60,7 @@ def file_order(fiscal_year: FiscalYear) -> QuerySet[Entry]:
     posted later, then by number in the ledger; a transaction's entries stay together."""
     opening_first = Case(When(transaction__code__in=OPENING_CODES, then=Value(0)), default=Value(1),
                          output_field=IntegerField())
-    return (Entry.objects.filter(transaction__fiscal_year=fiscal_year).select_related("transaction", "account")
+    return (Entry.objects.filter(transaction__fiscal_year=fiscal_year).select_related("transaction__reverses", "account")
             .order_by("transaction__date", opening_first, "transaction__number", "pk"))
 
 
@@ -68,7 +74,7 @@ def numbered(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:
 def fec_line(number: int, entry: Entry) -> str:
     """One entry as a line of the file (with its line break), numbered `number` in the file's sequence."""
     transaction, account = entry.transaction, entry.account
-    journal_code, journal_name = JOURNALS.get(transaction.code, OTHER_JOURNAL)
+    journal_code, journal_name = journal_of(transaction)
     date = f"{transaction.date:%Y%m%d}"
     aux = bool(account.aux_code)
     fields = (

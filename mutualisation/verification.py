@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -164,9 +164,18 @@ def check_stored_balances() -> Iterator[Finding]:
                           % {"account": account.number, "stored": stored, "expected": expected})
 
 
+YEAR_END_CODES = (TransactionCode.CARRY, TransactionCode.CLOSING)
+
+
 def check_closed_years() -> Iterator[Finding]:
     for fiscal_year in FiscalYear.objects.filter(status=FiscalYear.Status.CLOSED):
-        late = fiscal_year.transactions.filter(created_at__gt=fiscal_year.closed_at).values_list("number", flat=True)
+        # Late: recorded after the closing, by its date or by its place in the chain after the closing's entries
+        # (numbers are hashed into the chain: a year reopened and closed again, or a changed date, cannot hide it).
+        year_end = fiscal_year.transactions.filter(code__in=YEAR_END_CODES).aggregate(first=Min("number"))["first"]
+        after_closing = Q(created_at__gt=fiscal_year.closed_at)
+        if year_end is not None:
+            after_closing |= Q(number__gt=year_end) & ~Q(code__in=YEAR_END_CODES)
+        late = fiscal_year.transactions.filter(after_closing).values_list("number", flat=True)
         for number in late:
             yield Finding("L7", _("#%(number)s was posted into %(year)s after it was closed")
                           % {"number": number, "year": fiscal_year.year})
@@ -210,6 +219,9 @@ def check_chain() -> Iterator[Finding]:
                               % {"number": transaction.number})
             previous_number, previous_hash = transaction.number, transaction.hash
     head = ChainHead.objects.filter(pk=1).first()
+    if head is None and previous_number:
+        yield Finding("L9", _("the chain's head is missing, though the chain runs to #%(last)s")
+                      % {"last": previous_number})
     if head is not None and (head.number, head.hash) != (previous_number, previous_hash):
         yield Finding("L9", _("the chain ends at #%(last)s but its head records #%(head)s")
                       % {"last": previous_number, "head": head.number})

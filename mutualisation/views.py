@@ -485,6 +485,7 @@ class RuleSetListView(FundListView):
     filterset_class = RuleSetFilter
     title = gettext_lazy("Rule sets")
     actions = ((gettext_lazy("New rule set"), "mutualisation:ruleset_create"),)
+    export_name = "regles-fonds"
 
 
 class RuleSetFormView(FundFormView):

@@ -215,8 +215,10 @@ def record_contribution_payment(*, contribution_id: int, amount_cents: int, date
 
 
 def import_key(row: PaymentRow) -> str:
-    """A line imported twice records one payment; once that payment is cancelled, the line records a new one."""
-    key = f"payment:{row.contribution.pk}:{row.reference}"
+    """A line imported twice records one payment; once that payment is cancelled, the line records a new one.
+    The reference's own ":" and "%" are escaped: "A:5" and "A" replacing payment 5 make two keys."""
+    reference = row.reference.replace("%", "%25").replace(":", "%3A")
+    key = f"payment:{row.contribution.pk}:{reference}"
     return key if row.replaces_id is None else f"{key}:{row.replaces_id}"
 
 

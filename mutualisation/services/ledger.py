@@ -121,17 +121,21 @@ def _close(reservation: Reservation, status: str, by) -> None:
 def settle(*, reservation_id: int, amount: int, date: datetime.date, by) -> Transaction:
     """Post `amount` (at most what was reserved) from source to destination and release the rest, once (L5).
 
-    A retry of the same settlement returns its transaction.
+    A retry of the same settlement (amount and date) returns its transaction; a different one is refused.
     """
     reservation, accounts = _locked_reservation(reservation_id)
     amount = checked_amount(amount)
-    if reservation.status == Reservation.Status.SETTLED and reservation.settled_amount == amount:
+    if (reservation.status == Reservation.Status.SETTLED and reservation.settled_amount == amount
+            and reservation.settlement.date == date):
         return reservation.settlement
     if reservation.status != Reservation.Status.OPEN:
         raise LedgerError(_("This commitment is %(status)s: it cannot be settled.")
                           % {"status": reservation.get_status_display()})
     if amount > reservation.amount:
         raise LedgerError(_("A commitment cannot be settled for more than was reserved."))
+    if date < reservation.date:
+        raise LedgerError(_("A commitment cannot be paid before the day it was made (%(date)s).")
+                          % {"date": reservation.date.strftime("%d/%m/%Y")})
     fiscal_year = open_year_for(date)
     legs = [debit(reservation.source_id, amount), credit(reservation.destination_id, amount)]
     deltas = Deltas()

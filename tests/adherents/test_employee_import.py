@@ -200,3 +200,21 @@ class TestFormulaLikeValues:
             f"Line 4: Job title : {refused}",
         ]
         assert not Employee.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_employee_lists_csv_export_imports_into_another_organisation(hr_client, organisation, other_organisation,
+                                                                         other_hr_user):
+    EmployeeFactory(organisation=organisation, last_name="Lefèvre", first_name="Hélène", population="permanent",
+                    contract_type="CDI", email="helene@example.org", mobile="+33612345678")
+    EmployeeFactory(organisation=organisation, last_name="Diallo", population="insertion", contract_type="CTTI", email="",
+                    mobile="")
+    exported = hr_client.get(reverse("adherents:employees", args=[organisation.pk]), {"_export": "csv"}).content
+    assert b"06 12 34 56 78" in exported  # a spreadsheet keeps it as text
+    hr_client.force_login(other_hr_user)
+    assert upload(hr_client, other_organisation, exported).status_code == 302
+    copies = Employee.objects.filter(organisation=other_organisation)
+    assert sorted(copies.values_list("last_name", "population", "contract_type", "email", "mobile")) == [
+        ("Diallo", "insertion", "CTTI", "", ""),
+        ("Lefèvre", "permanent", "CDI", "helene@example.org", "+33612345678"),
+    ]

@@ -47,3 +47,21 @@ def test_a_receipt_reversed_the_next_month_keeps_the_chart_valid(organisation, r
     months = year_figures(fiscal_year).months
     assert months[3].received == -80_000
     assert float(received_bar(month_chart(months, "Test"), 4).get("height")) == 0
+
+
+def axis_labels(chart: str) -> list[str]:
+    return [text.text for text in ET.fromstring(chart).iter(f"{SVG}text")][:5]  # noqa: S314 -- our own SVG
+
+
+@pytest.mark.parametrize("largest, labels", [
+    (0, ["0 €", "1 €", "2 €", "3 €", "4 €"]),
+    (400_000, ["0 €", "1 k€", "2 k€", "3 k€", "4 k€"]),
+    (500_000, ["0 €", "2 k€", "4 k€", "6 k€", "8 k€"]),
+    (550_000, ["0 €", "2 k€", "4 k€", "6 k€", "8 k€"]),
+    (180_000, ["0 €", "500 €", "1 k€", "1,5 k€", "2 k€"]),
+    (300_000_000, ["0 €", "1 M€", "2 M€", "3 M€", "4 M€"]),
+])
+def test_the_axis_reads_round_distinct_figures(largest, labels):
+    months = [Month(number) for number in range(1, 13)]
+    months[5].received = largest
+    assert axis_labels(month_chart(months, "Test")) == labels

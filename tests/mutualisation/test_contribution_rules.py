@@ -1,9 +1,13 @@
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from mutualisation.amounts import parse_euros
+from mutualisation.contribution_import import PaymentRow
 from mutualisation.contribution_rules import contribution_due, split_payment
+from mutualisation.models import Contribution
+from mutualisation.services.contributions import import_key
 
 
 @pytest.mark.parametrize("base, rate, due", [
@@ -59,3 +63,15 @@ def test_amounts_as_people_write_them(text, cents):
 def test_what_is_not_an_amount(text):
     with pytest.raises(ValueError):
         parse_euros(text)
+
+
+def test_import_keys_of_different_payments_never_collide():
+    contribution = Contribution(pk=1)
+
+    def key(reference, replaces_id=None):
+        return import_key(PaymentRow(line=2, contribution=contribution, amount_cents=100, date=datetime.date(2026, 1, 5),
+                                     reference=reference, replaces_id=replaces_id))
+
+    assert key("A:5") != key("A", replaces_id=5)
+    assert key("A%3A5") != key("A:5")
+    assert key("VIR-2026-001") == "payment:1:VIR-2026-001"  # keys of earlier imports unchanged

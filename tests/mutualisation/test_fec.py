@@ -166,3 +166,19 @@ def test_a_wrong_siren_stops_the_start(settings, siren, errors):
 def test_a_deployment_without_siren_is_told_its_fec_files_lack_their_legal_name(settings, siren, infos):
     settings.TRAINING_BODY = settings.TRAINING_BODY | {"siren": siren}
     assert [info.id for info in checks.training_body_siren_set(None)] == ["mutualisation.I001"] * infos
+
+
+@pytest.mark.django_db
+def test_a_reversal_goes_to_its_originals_journal(fiscal_year, finance_user, today):
+    grant = services.record_grant(amount=10_000, date=today, label="Subvention", idempotency_key="g", by=finance_user)
+    reversal = services.reverse_transaction(transaction_id=grant.pk, date=today, reason="erreur", by=finance_user)
+    _header, rows = parse(fiscal_year)
+    journals = {row["PieceRef"]: row["JournalCode"] for row in rows}
+    assert journals[f"T{grant.number}"] == journals[f"T{reversal.number}"] == "BQ"
+
+
+@pytest.mark.django_db
+def test_export_fec_to_a_folder_that_does_not_exist_says_so_in_french(books, tmp_path):
+    target = tmp_path / "absent" / "fec.txt"
+    with pytest.raises(CommandError, match="ne peut pas être écrit"):
+        call_command("export_fec", "--year", str(books.year), "-o", str(target))

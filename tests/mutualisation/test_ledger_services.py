@@ -157,6 +157,19 @@ class TestReservations:
             services.void(reservation_id=reservation.pk, by=finance_user)
         assert Transaction.objects.filter(code=TransactionCode.SETTLEMENT).count() == 1
 
+    def test_a_retry_is_the_same_settlement_and_none_comes_before_the_commitment(self, stocked, payee, finance_user,
+                                                                                  today):
+        june = datetime.date(today.year, 6, 1)
+        reservation = self.reserve(stocked, payee, 7_000, finance_user, june)
+        with pytest.raises(LedgerError, match="avant le jour où il a été pris"):
+            services.settle(reservation_id=reservation.pk, amount=7_000, date=june - datetime.timedelta(days=1),
+                            by=finance_user)
+        first = services.settle(reservation_id=reservation.pk, amount=7_000, date=june, by=finance_user)
+        assert services.settle(reservation_id=reservation.pk, amount=7_000, date=june, by=finance_user) == first
+        with pytest.raises(LedgerError, match="réglé"):
+            services.settle(reservation_id=reservation.pk, amount=7_000, date=june + datetime.timedelta(days=1),
+                            by=finance_user)
+
     def test_void_releases_everything_once(self, stocked, payee, finance_user, today):
         reservation = self.reserve(stocked, payee, 7_000, finance_user, today)
         services.void(reservation_id=reservation.pk, by=finance_user)

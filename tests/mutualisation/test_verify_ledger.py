@@ -88,6 +88,24 @@ class TestTamperingIsFound:
                                                                                                       tzinfo=datetime.UTC))
         assert "L7" in invariants()
 
+    def test_a_year_reopened_for_a_posting_and_closed_again(self, books, finance_user, today):
+        last = FiscalYear.objects.create(year=today.year - 1, start=datetime.date(today.year - 1, 1, 1),
+                                         end=datetime.date(today.year - 1, 12, 31))
+        source, envelope = AccountFactory(may_not_go_negative=False), AccountFactory()
+        day = datetime.date(last.year, 6, 1)
+        services.post_transaction(date=day, code="transfer", label="Juin", idempotency_key="june",
+                                  legs=[debit(source, 700), credit(envelope, 700)], by=finance_user)
+        services.close_fiscal_year(year=last.year, by=finance_user)
+        assert verify_ledger() == []
+        # Plain UPDATE rights: reopen the year, post into it, close it again with a later date.
+        FiscalYear.objects.filter(pk=last.pk).update(status="open", closed_at=None, closed_by=None)
+        late = services.post_transaction(date=day, code="transfer", label="Tard", idempotency_key="late",
+                                         legs=[debit(source, 50), credit(envelope, 50)], by=finance_user)
+        FiscalYear.objects.filter(pk=last.pk).update(status="closed", closed_at=late.created_at + datetime.timedelta(1),
+                                                     closed_by=finance_user)
+        findings = [finding for finding in verify_ledger() if finding.invariant == "L7"]
+        assert [f"n° {late.number} " in finding.message for finding in findings] == [True], findings
+
     def test_four_eyes_broken(self, books, unguarded, finance_user):
         Reservation.objects.filter(pk=books["reservation"].pk).update(amount=2_000_000)
         assert invariants() == {"L8"}
@@ -117,6 +135,10 @@ class TestTamperingIsFound:
         drop_constraint("mutualisation_reservation", "reservation_prepared_by_someone")
         Reservation.objects.filter(pk=books["reservation"].pk).update(prepared_by=None)
         assert invariants() == {"L8"}
+
+    def test_a_deleted_chain_head(self, books):
+        ChainHead.objects.all().delete()
+        assert invariants() == {"L9"}
 
     def test_a_chain_head_out_of_step(self, books):
         ChainHead.objects.update(number=F("number") + 1)

@@ -184,7 +184,12 @@ class TestTransactionPage:
         assert Contribution.objects.with_paid().get().paid_cents == 0
         page = finance_client.get(reverse("mutualisation:transaction", args=[receipt.pk])).content.decode()
         assert "a été extournée par" in page
+        assert "par Nora" in page and "par finance" not in page  # the person's name, not the login
         assert verify_ledger() == []
+
+    def test_the_rule_sets_export_is_named_like_the_other_fund_lists(self, finance_client, rules):
+        response = finance_client.get(reverse("mutualisation:rulesets"), {"_export": "xlsx"})
+        assert 'filename="regles-fonds.xlsx"' in response["Content-Disposition"]
 
 
 @pytest.mark.django_db

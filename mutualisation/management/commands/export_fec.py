@@ -24,7 +24,11 @@ class Command(BaseCommand):
             if fiscal_year is None:
                 raise CommandError(_("No fiscal year %(year)s in the ledger.") % {"year": year})
             path = output or fec_filename(fiscal_year)
-            lines = write_fec(fiscal_year, path)
+            try:
+                lines = write_fec(fiscal_year, path)
+            except OSError as error:
+                raise CommandError(_("The file %(path)s cannot be written: check that its folder exists and that "
+                                     "you may write in it.") % {"path": path}) from error
             self.stdout.write(self.style.SUCCESS(_("%(path)s: %(count)s entry lines of %(year)s.")
                                                  % {"path": path, "count": lines, "year": year}))
 
