@@ -62,12 +62,6 @@ def chosen_year(request) -> FiscalYear | None:
     return years.filter(year=timezone.localdate().year).first() or years.first()
 
 
-def year_to_open() -> int:
-    """The year after the latest one, or the current year when there is none."""
-    latest = FiscalYear.objects.order_by("-year").values_list("year", flat=True).first()
-    return latest + 1 if latest else timezone.localdate().year
-
-
 class DashboardView(FinanceMixin, TemplateView):
     template_name = "mutualisation/dashboard.html"
 
@@ -76,8 +70,8 @@ class DashboardView(FinanceMixin, TemplateView):
         fiscal_year = chosen_year(self.request)
         context["fiscal_year"] = fiscal_year
         context["years"] = FiscalYear.objects.order_by("-year")
-        context["next_year"] = next_year = year_to_open()
-        context["may_open"] = next_year <= timezone.localdate().year + 1
+        context["next_year"] = next_year = services.next_fiscal_year()
+        context["may_open"] = services.may_open(next_year)
         if fiscal_year is not None:
             figures = year_figures(fiscal_year)
             context["figures"] = figures
@@ -99,18 +93,17 @@ class OpenYearView(FinanceMixin, View):
     def post(self, request):
         """Open the year the button named: a second click (or a stale page) opens nothing more."""
         asked = request.POST.get("year", "")
-        year = year_to_open()
-        if asked.isdigit() and FiscalYear.objects.filter(year=int(asked)).exists():
-            messages.info(request, _("The fiscal year %(year)s is open already.") % {"year": asked})
-            return redirect(f"{reverse('mutualisation:dashboard')}?annee={asked}")
-        if asked != str(year) or year > timezone.localdate().year + 1:
-            messages.error(request, _("The fiscal year %(year)s cannot be opened now: the next one to open is "
-                                      "%(next)s, from the beginning of %(previous)s on.")
-                           % {"year": asked[:4], "next": year, "previous": year - 1})
+        try:
+            fiscal_year, opened = services.open_next_fiscal_year(
+                year=int(asked) if asked.isdigit() and len(asked) == 4 else None, by=request.user)
+        except LedgerError as error:
+            messages.error(request, error.message)
             return redirect("mutualisation:dashboard")
-        services.open_fiscal_year(year=year, by=request.user)
-        messages.success(request, _("The fiscal year %(year)s is open.") % {"year": year})
-        return redirect(f"{reverse('mutualisation:dashboard')}?annee={year}")
+        if opened:
+            messages.success(request, _("The fiscal year %(year)s is open.") % {"year": fiscal_year.year})
+        else:
+            messages.info(request, _("The fiscal year %(year)s exists already.") % {"year": fiscal_year.year})
+        return redirect(f"{reverse('mutualisation:dashboard')}?annee={fiscal_year.year}")
 
 
 class CloseYearView(FinanceMixin, View):

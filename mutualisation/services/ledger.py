@@ -217,6 +217,30 @@ def open_fiscal_year(*, year: int, by) -> FiscalYear:
     return fiscal_year
 
 
+def next_fiscal_year() -> int:
+    """The year after the latest one, or the current year when there is none."""
+    latest = FiscalYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return latest + 1 if latest else timezone.localdate().year
+
+
+def may_open(year: int) -> bool:
+    """A year opens at most one year ahead (from 1 January of the year before it)."""
+    return year <= timezone.localdate().year + 1
+
+
+def open_next_fiscal_year(*, year: int | None, by) -> tuple[FiscalYear, bool]:
+    """Open `year` if it is the next one to open, and whether this call opened it: a year that exists already is
+    returned as it is (a second click opens nothing more)."""
+    existing = FiscalYear.objects.filter(year=year).first() if year else None
+    if existing is not None:
+        return existing, False
+    following = next_fiscal_year()
+    if year != following or not may_open(following):
+        raise LedgerError(_("Only the fiscal year %(next)s can be opened, from the beginning of %(previous)s on.")
+                          % {"next": following, "previous": following - 1})
+    return open_fiscal_year(year=year, by=by), True
+
+
 def open_account(*, kind: str, code: str, name: str, aux_code: str = "", may_not_go_negative: bool = True,
                  delegation=None, organisation=None, by=None) -> Account:
     """The account numbered (code, aux_code), created with these properties if it does not exist yet."""
