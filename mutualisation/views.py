@@ -34,7 +34,16 @@ from mutualisation.filters import (
     RuleSetFilter,
     StatementFilter,
 )
-from mutualisation.models import Account, Contribution, Entry, FiscalYear, Reservation, RuleSet, Transaction
+from mutualisation.models import (
+    Account,
+    ChainHead,
+    Contribution,
+    Entry,
+    FiscalYear,
+    Reservation,
+    RuleSet,
+    Transaction,
+)
 from mutualisation.reports import year_figures
 from mutualisation.tables import (
     AccountTable,
@@ -530,4 +539,5 @@ class VerificationView(FinanceMixin, TemplateView):
         checks = [(invariant, meaning, [f.message for f in findings if f.invariant == invariant])
                   for invariant, meaning in INVARIANTS.items()]
         return super().get_context_data(**kwargs) | {"checks": checks, "findings": findings,
-                                                     "transactions": Transaction.objects.count()}
+                                                     "transactions": Transaction.objects.count(),
+                                                     "head": ChainHead.objects.filter(pk=1).first()}

@@ -16,6 +16,7 @@ from mutualisation import services
 from mutualisation.models import (
     Account,
     AccountKind,
+    ChainHead,
     Contribution,
     ContributionPayment,
     FiscalYear,
@@ -303,7 +304,10 @@ def test_the_fec_download(finance_client, books, today):
 
 @pytest.mark.django_db
 def test_the_verification_page(finance_client, books):
-    assert "Les comptes tiennent" in finance_client.get(reverse("mutualisation:verification")).content.decode()
+    page = finance_client.get(reverse("mutualisation:verification")).content.decode()
+    head = ChainHead.objects.get()
+    assert "Les comptes tiennent" in page
+    assert f"Dernière transaction : n° {head.number}" in page and head.hash in page  # to keep outside
     Account.objects.filter(pk=books["envelope"].pk).update(credits_posted=F("credits_posted") + 1)
     page = finance_client.get(reverse("mutualisation:verification")).content.decode()
     assert "ne tiennent pas" in page and "L6" in page
