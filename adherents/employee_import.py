@@ -147,20 +147,20 @@ def check_header(header: list[str]) -> None:
         raise ImportRejected(problems)
 
 
-def row_data(header: list[str], row: list[str]) -> dict:
+def choice_names() -> dict[str, dict[str, str]]:
+    """For each field with choices, every name of each value: its code, its usual names, and its label in the
+    current language (as the employee list exports it). Read once per file."""
+    return {field: {simplify(str(label)): value for value, label in choices.choices} | aliases
+            for field, aliases, choices in (("population", POPULATION_ALIASES, Population),
+                                            ("contract_type", CONTRACT_ALIASES, ContractType))}
+
+
+def row_data(header: list[str], row: list[str], names: dict[str, dict[str, str]]) -> dict:
     data = {COLUMNS[name]: value.strip() for name, value in zip(header, row, strict=False) if name in COLUMNS}
-    if "population" in data:
-        data["population"] = choice_named(data["population"], POPULATION_ALIASES, Population)
-    if "contract_type" in data:
-        data["contract_type"] = choice_named(data["contract_type"], CONTRACT_ALIASES, ContractType)
+    for field, known in names.items():
+        if field in data:
+            data[field] = known.get(simplify(data[field]), data[field])
     return data
-
-
-def choice_named(text: str, aliases: dict[str, str], choices) -> str:
-    """A choice from its code, one of its usual names, or its label in the current language (as exported)."""
-    name = simplify(text)
-    labels = {simplify(str(label)): value for value, label in choices.choices}
-    return aliases.get(name) or labels.get(name) or text
 
 
 def describe_errors(form: EmployeeForm) -> str:
@@ -187,12 +187,12 @@ def parse_employee_file(raw: bytes, organisation: Organisation) -> list[Imported
             _("The file has %(count)s rows; at most %(max)s can be imported at once.")
             % {"count": len(rows), "max": settings.EMPLOYEE_IMPORT_MAX_ROWS}
         ])
-    problems, cleaned, seen_emails = [], [], {}
+    problems, cleaned, seen_emails, names = [], [], {}, choice_names()
     for line, row in rows:
         if len(row) > len(header):
             problems.append(_("Line %(line)s: more values than columns.") % {"line": line})
             continue
-        form = EmployeeForm(data=row_data(header, row), organisation=organisation)
+        form = EmployeeForm(data=row_data(header, row, names), organisation=organisation)
         if not form.is_valid():
             problems.append(_("Line %(line)s: %(errors)s") % {"line": line, "errors": describe_errors(form)})
             continue
