@@ -48,7 +48,7 @@ class ModelReservation:
     destination: int
     amount: int
     status: str = "open"
-    settled: tuple[int, int] | None = None  # (settled amount, settlement pk)
+    settled: tuple[int, int, datetime.date] | None = None  # (settled amount, settlement pk, its date)
 
 
 class Books(RuleBasedStateMachine):
@@ -165,8 +165,8 @@ class Books(RuleBasedStateMachine):
     def settle(self, data, share):
         reservation = self.reservations[data.draw(st.sampled_from(sorted(self.reservations)))]
         cents = max(1, int(reservation.amount * share))
-        if reservation.settled and reservation.settled[0] == cents:
-            # A retry of the same settlement returns it and changes nothing.
+        if reservation.settled and reservation.settled[0::2] == (cents, self.day):
+            # A retry of the same settlement (amount and date) returns it and changes nothing; another is refused.
             again = services.settle(reservation_id=reservation.pk, amount=cents, date=self.day, by=self.user)
             assert again.pk == reservation.settled[1]
             return
@@ -185,7 +185,7 @@ class Books(RuleBasedStateMachine):
             return
         assert fits
         reservation.status = "settled"
-        reservation.settled = (cents, settlement.pk)
+        reservation.settled = (cents, settlement.pk, self.day)
         self.transactions[settlement.pk] = (legs, True)
 
     @precondition(lambda self: self.reservations)
