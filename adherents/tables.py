@@ -53,7 +53,7 @@ class EmployeeTable(ListTable):
 
 class OrganisationTable(ListTable):
     legal_name = tables.Column(linkify=True)
-    delegation = tables.Column(accessor="delegation__name", verbose_name=_("regional delegation"))
+    delegation = tables.Column(accessor="delegation__name", verbose_name=_("Regional delegation"))
 
     class Meta:
         model = Organisation

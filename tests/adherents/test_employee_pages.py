@@ -201,3 +201,11 @@ class TestOtherOrganisationsIds:
 
     def test_member_hr_may_not_list_all_organisations(self, hr_client):
         assert hr_client.get(reverse("adherents:organisations")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_labels_start_with_a_capital_on_the_organisation_pages(client, staff_user, hr_client, organisation):
+    assert "<dt class=\"col-sm-5\">E-mail du contact RH</dt>" in hr_client.get(
+        reverse("adherents:organisation", args=[organisation.pk])).content.decode()
+    client.force_login(staff_user)
+    assert "Délégation régionale" in client.get(reverse("adherents:organisations")).content.decode()
