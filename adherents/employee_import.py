@@ -188,11 +188,12 @@ def parse_employee_file(raw: bytes, organisation: Organisation) -> list[Imported
             % {"count": len(rows), "max": settings.EMPLOYEE_IMPORT_MAX_ROWS}
         ])
     problems, cleaned, seen_emails, names = [], [], {}, choice_names()
+    taken_emails = set(organisation.employees.active().exclude(email="").values_list("email", flat=True))
     for line, row in rows:
         if len(row) > len(header):
             problems.append(_("Line %(line)s: more values than columns.") % {"line": line})
             continue
-        form = EmployeeForm(data=row_data(header, row, names), organisation=organisation)
+        form = EmployeeForm(data=row_data(header, row, names), organisation=organisation, taken_emails=taken_emails)
         if not form.is_valid():
             problems.append(_("Line %(line)s: %(errors)s") % {"line": line, "errors": describe_errors(form)})
             continue

@@ -65,14 +65,15 @@ class EmployeeDataForm(forms.ModelForm):
     def employee_organisation(self):
         return self.cleaned_data.get("organisation")
 
+    def email_taken(self, email: str, organisation) -> bool:
+        return (Employee.objects.active().filter(organisation=organisation, email=email)
+                .exclude(pk=self.instance.pk).exists())
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
         organisation = self.employee_organisation()
-        if email and organisation is not None:
-            taken = (Employee.objects.active().filter(organisation=organisation, email=email)
-                     .exclude(pk=self.instance.pk))
-            if taken.exists():
-                raise ValidationError(_("Another employee of your organisation already has this e-mail address."))
+        if email and organisation is not None and self.email_taken(email, organisation):
+            raise ValidationError(_("Another employee of your organisation already has this e-mail address."))
         return email
 
     def clean(self):
@@ -88,14 +89,11 @@ class EmployeeDataForm(forms.ModelForm):
                 )
         return cleaned
 
-    def validate_unique(self):
-        # The e-mail uniqueness is checked in clean_email with a clear message; the rest as usual.
-        exclude = self._get_validation_exclusions()
-        exclude.add("email")
-        try:
-            self.instance.validate_unique(exclude=exclude)
-        except ValidationError as error:
-            self._update_errors(error)
+    def _get_validation_exclusions(self):
+        # What clean_email() and clean() check with clear messages, the model's constraints would check again with
+        # a query each (a CheckConstraint is evaluated by the database): once a row, in an import. The form fields
+        # check the e-mail's format and the choices; the database keeps both constraints.
+        return super()._get_validation_exclusions() | {"email", "population", "contract_type"}
 
 
 class EmployeeForm(EmployeeDataForm):
@@ -104,13 +102,20 @@ class EmployeeForm(EmployeeDataForm):
     class Meta(EmployeeDataForm.Meta):
         widgets = {"adaptation_need": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, taken_emails: set[str] | None = None, **kwargs):
+        """`taken_emails`: the current employees' addresses, read once for a whole file rather than once a row."""
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
+        self.taken_emails = taken_emails
 
     def employee_organisation(self):
         return self.organisation
+
+    def email_taken(self, email: str, organisation) -> bool:
+        if self.taken_emails is None:
+            return super().email_taken(email, organisation)
+        return email in self.taken_emails
 
 
 class EmployeeAdminForm(EmployeeDataForm):

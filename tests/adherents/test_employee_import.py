@@ -1,5 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -218,3 +220,19 @@ def test_the_employee_lists_csv_export_imports_into_another_organisation(hr_clie
         ("Diallo", "insertion", "CTTI", "", ""),
         ("Lefèvre", "permanent", "CDI", "helene@example.org", "+33612345678"),
     ]
+
+
+@pytest.mark.django_db
+def test_checking_a_file_reads_the_database_once_whatever_its_length(organisation):
+    EmployeeFactory(organisation=organisation, email="taken@example.org")
+
+    def queries_for(count: int) -> int:
+        content = HEADER + "".join(f"Ba;Awa{n};insertion;CDDI;;awa{n}@example.org;;\n" for n in range(count))
+        with CaptureQueriesContext(connection) as queries:
+            assert len(parse_employee_file(content.encode(), organisation)) == count
+        return len(queries)
+
+    assert queries_for(3) == queries_for(60) == 1
+    # The address already taken is still found, from that one read.
+    assert "Line 3" in rejection((HEADER + "Ba;Awa;insertion;CDDI;;a@example.org;;\n"
+                                  "Bo;Ali;insertion;CDDI;;taken@example.org;;\n").encode(), organisation)[0]
