@@ -1,5 +1,6 @@
 """The dashboard's month-by-month chart, drawn as inline SVG on the server (no script, no CDN)."""
 
+from decimal import Decimal
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +25,7 @@ def series_labels() -> dict[str, str]:
 
 def short_euros(cents: int) -> str:
     """1500 € → '1,5 k€': whole euros, thousands and millions with at most one decimal."""
-    euros = cents / 100
+    euros = Decimal(cents) / 100
     for size, unit in ((1_000_000, "M€"), (1_000, "k€")):
         if abs(euros) >= size:
             return f"{euros / size:.1f}".removesuffix(".0").replace(".", ",") + f" {unit}"

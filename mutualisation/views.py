@@ -3,8 +3,6 @@
 Only finance staff and administrators see them; anyone else gets 403.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.db.models import F, Sum, Window
 from django.db.models.expressions import RowRange
@@ -87,12 +85,10 @@ class DashboardView(FinanceMixin, TemplateView):
             context["chart"] = month_chart(figures.months, _("Received, committed and paid per month in %(year)s")
                                            % {"year": fiscal_year.year})
             context["legend"] = legend()
-            context["year_ended"] = fiscal_year.end < timezone.localdate()
-            context["may_close"] = (fiscal_year.is_open and context["year_ended"]
+            context["may_close"] = (fiscal_year.is_open and fiscal_year.has_ended
                                     and not FiscalYear.objects.filter(year__lt=fiscal_year.year,
                                                                       status=FiscalYear.Status.OPEN).exists())
             context["close_form"] = forms.CloseYearForm()
-            context["closes_from"] = fiscal_year.end + datetime.timedelta(days=1)
         return context
 
 

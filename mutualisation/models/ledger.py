@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Delegation, Organisation
@@ -87,6 +88,15 @@ class FiscalYear(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def closes_from(self) -> datetime.date:
+        """A year is closed once it has ended: from the day after its last day."""
+        return self.end + datetime.timedelta(days=1)
+
+    @property
+    def has_ended(self) -> bool:
+        return timezone.localdate() >= self.closes_from
 
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end

@@ -292,7 +292,7 @@ def close_fiscal_year(*, year: int, by) -> FiscalYear:
         raise LedgerError(_("Unknown fiscal year."))
     if not fiscal_year.is_open:
         raise FiscalYearClosed(_("The fiscal year %(year)s is closed already.") % {"year": year})
-    if timezone.localdate() <= fiscal_year.end:
+    if not fiscal_year.has_ended:
         raise LedgerError(_("The fiscal year %(year)s ends on %(end)s: it can be closed from the next day on.")
                           % {"year": year, "end": fiscal_year.end.strftime("%d/%m/%Y")})
     following = open_fiscal_year(year=year + 1, by=by)
