@@ -171,7 +171,7 @@ class ContributionTable(tables.Table):
         return f"{value.normalize():f}".replace(".", ",")
 
     def value_rate_percent(self, value):
-        # A plain number, with a dot like the exported amounts: “0.6”, not “0,6” nor “0.6000”.
+        # A plain number like the exported amounts: “0.6” (a decimal comma in CSV), not “0.6000”.
         return Decimal(f"{value.normalize():f}")
 
     def render_status(self, record):

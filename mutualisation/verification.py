@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db import connection
+from django.db import transaction as database_transaction
 from django.db.models import Count, F, Min, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +27,7 @@ from mutualisation.models import (
     Transaction,
     TransactionCode,
 )
-from mutualisation.models.contributions import live_payments
+from mutualisation.models.contributions import DEFAULT_TWO_APPROVERS_ABOVE_CENTS, live_payments
 
 CHUNK = 2000
 INVARIANTS = {
@@ -198,7 +200,8 @@ def check_four_eyes() -> Iterator[Finding]:
         if reservation.second_approver_id is not None and reservation.second_approver_id in approvers:
             yield Finding("L8", _("commitment %(id)s: the second approver is not a different person") % {"id": reservation.pk})
         rules = next((ruleset for ruleset in rulesets if ruleset.valid_from <= reservation.date), None)
-        if rules and reservation.amount > rules.two_approvers_above_cents and reservation.second_approver_id is None:
+        threshold = DEFAULT_TWO_APPROVERS_ABOVE_CENTS if rules is None else rules.two_approvers_above_cents
+        if reservation.amount > threshold and reservation.second_approver_id is None:
             yield Finding("L8", _("commitment %(id)s of %(amount)s cents has a single approver")
                           % {"id": reservation.pk, "amount": reservation.amount})
 
@@ -234,5 +237,13 @@ CHECKS = (check_balanced, check_flagged_accounts, check_reversals, check_idempot
 
 
 def verify_ledger() -> list[Finding]:
-    """Every finding of every check; an empty list when the books hold."""
-    return [finding for check in CHECKS for finding in check()]
+    """Every finding of every check, all read from one snapshot of the books; an empty list when they hold.
+
+    A posting committed while the checks run is either wholly seen or not at all: read at different moments, the
+    chain would end before its head, or the stored balances would be ahead of the entries summed before them."""
+    outermost = not connection.in_atomic_block  # inside a caller's transaction, its snapshot is the one read
+    with database_transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return [finding for check in CHECKS for finding in check()]

@@ -498,16 +498,15 @@ class RuleSetFormView(FundFormView):
         return super().get_form_kwargs() | {"ruleset": self.ruleset}
 
     def form_valid(self, form):
-        services.save_ruleset(data=form.cleaned_data, by=self.request.user,
-                              ruleset_id=self.ruleset.pk if self.ruleset else None)
-        messages.success(self.request, _("The rule set was saved."))
-        return redirect(self.success_url)
+        return self.attempt(form, lambda: services.save_ruleset(
+            data=form.cleaned_data, by=self.request.user, ruleset_id=self.ruleset.pk if self.ruleset else None,
+        ), _("The rule set was saved."), self.success_url)
 
 
 class RuleSetCreateView(RuleSetFormView):
     title = gettext_lazy("New rule set")
-    intro = gettext_lazy("It applies from its date on; contributions already called keep the rate they were called "
-                         "with.")
+    intro = gettext_lazy("It applies from its date on, which comes after the last contribution, payment or commitment "
+                         "recorded: rules once applied never change.")
 
     def get_initial(self):
         # Finance starts from the rules in force (or the fund's default rules) and changes what changes.

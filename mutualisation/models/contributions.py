@@ -13,10 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from adherents.models import Organisation, OrganisationKind
 from mutualisation.models.ledger import Transaction
 
+# Above this amount a commitment needs a second approver while no rule set is in force (the fund's default rules).
+DEFAULT_TWO_APPROVERS_ABOVE_CENTS = 250_000
+
 
 class RuleSetQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date) -> "RuleSet | None":
         return self.filter(valid_from__lte=on).order_by("-valid_from").first()
+
+    def two_approvers_above(self, on: datetime.date) -> int:
+        """The amount above which a commitment dated `on` needs a second approver (L8)."""
+        rules = self.in_force(on)
+        return DEFAULT_TWO_APPROVERS_ABOVE_CENTS if rules is None else rules.two_approvers_above_cents
 
 
 class RuleSet(models.Model):

@@ -15,8 +15,16 @@ from core import audit
 from mutualisation.contribution_import import PaymentRow, parse_call_file, parse_payment_file
 from mutualisation.contribution_rules import PaymentSplit, contribution_due, split_payment
 from mutualisation.exceptions import IdempotencyConflict, LedgerError
-from mutualisation.models import Account, AccountKind, Contribution, ContributionPayment, RuleSet, TransactionCode
-from mutualisation.models.contributions import live_payments
+from mutualisation.models import (
+    Account,
+    AccountKind,
+    Contribution,
+    ContributionPayment,
+    Reservation,
+    RuleSet,
+    TransactionCode,
+)
+from mutualisation.models.contributions import DEFAULT_TWO_APPROVERS_ABOVE_CENTS, live_payments
 from mutualisation.retry import retrying
 from mutualisation.services.fund import drawing_right_accounts
 from mutualisation.services.ledger import fund_accounts, reverse_transaction
@@ -27,7 +35,7 @@ RULESET_FIELDS = ("valid_from", "rate_etti_percent", "rate_other_percent", "draw
 # What a first rule set proposes, before there are rules in force to start from.
 DEFAULT_RULES = {"rate_etti_percent": Decimal("0.8"), "rate_other_percent": Decimal("0.6"),
                  "drawing_right_ratio": Decimal("1"), "drawing_right_floor_cents": 200_000,
-                 "two_approvers_above_cents": 250_000}
+                 "two_approvers_above_cents": DEFAULT_TWO_APPROVERS_ABOVE_CENTS}
 
 
 def draft_ruleset(*, on: datetime.date) -> RuleSet:
@@ -41,10 +49,38 @@ def draft_ruleset(*, on: datetime.date) -> RuleSet:
     return RuleSet(valid_from=datetime.date(year, 1, 1), **{field: getattr(latest, field) for field in DEFAULT_RULES})
 
 
+def rules_applied_until() -> datetime.date | None:
+    """The last day the fund applied its rules: a contribution called (its rate is that of 1 January), a payment
+    split, a commitment approved. None before any."""
+    days = [
+        Reservation.objects.filter(carried_from__isnull=True).order_by("-date").values_list("date", flat=True).first(),
+        ContributionPayment.objects.order_by("-date").values_list("date", flat=True).first(),
+    ]
+    year = Contribution.objects.order_by("-year").values_list("year", flat=True).first()
+    days.append(datetime.date(year, 1, 1) if year else None)
+    return max((day for day in days if day), default=None)
+
+
+def check_not_retroactive(*, valid_from: datetime.date, ruleset: RuleSet | None) -> None:
+    """Rules once applied never change: neither the rule set in force then nor, by a backdated new one, which
+    rules were in force. A change applies from a day after the last one the rules were applied."""
+    until = rules_applied_until()
+    if until is None:
+        return
+    if ruleset is not None and ruleset.valid_from <= until:
+        raise LedgerError(_("This rule set has already been applied (contributions, payments or commitments up to "
+                            "%(date)s): it can no longer change. Create a new rule set from the day the change "
+                            "applies.") % {"date": until.strftime("%d/%m/%Y")})
+    if valid_from <= until:
+        raise LedgerError(_("The fund has applied its rules up to %(date)s: a rule set can only start after that "
+                            "day.") % {"date": until.strftime("%d/%m/%Y")})
+
+
 @transaction.atomic
 def save_ruleset(*, data: dict, by, ruleset_id: int | None = None) -> RuleSet:
-    """Create a dated rule set, or change one; calls already made keep the rate they were made with."""
+    """Create a dated rule set, or change one not applied yet (check_not_retroactive)."""
     ruleset = RuleSet(created_by=by) if ruleset_id is None else RuleSet.objects.select_for_update().get(pk=ruleset_id)
+    check_not_retroactive(valid_from=data["valid_from"], ruleset=ruleset if ruleset_id is not None else None)
     before = {field: str(getattr(ruleset, field, "")) for field in RULESET_FIELDS}
     for field in RULESET_FIELDS:
         setattr(ruleset, field, data[field])

@@ -97,8 +97,7 @@ def _check_approvers(*, amount: int, on: datetime.date, by, prepared_by, second_
         raise LedgerError(_("Whoever prepared a commitment cannot also approve it."))
     if second_approver is not None and second_approver.pk in {by.pk, prepared_by.pk}:
         raise LedgerError(_("The second approver must be someone else than the preparer and the first approver."))
-    rules = RuleSet.objects.in_force(on)
-    if rules is not None and amount > rules.two_approvers_above_cents and second_approver is None:
+    if amount > RuleSet.objects.two_approvers_above(on) and second_approver is None:
         raise LedgerError(_("A commitment of this amount needs a second approver."))
 
 

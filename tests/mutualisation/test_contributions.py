@@ -314,3 +314,42 @@ def test_a_payment_dated_in_next_january_goes_into_the_next_fiscal_year(organisa
     contribution = ContributionFactory(organisation=organisation, year=today.year, ruleset=rules)
     payment = pay(contribution, 1_000, finance_user, datetime.date(today.year + 1, 1, 5))
     assert payment.receipt.fiscal_year.year == today.year + 1
+
+
+@pytest.mark.django_db
+class TestRulesOnceAppliedNeverChange:
+    """A rule set applied to a call, a payment or a commitment is frozen, and none may start before that day:
+    otherwise past splits, rates and four-eyes checks would be read against rules that were not in force."""
+
+    def data(self, rules, **changes) -> dict:
+        return {field: getattr(rules, field) for field in services.contributions.RULESET_FIELDS} | changes
+
+    def test_a_rule_set_not_applied_yet_may_change(self, rules, finance_user):
+        services.save_ruleset(data=self.data(rules, rate_other_percent=Decimal("0.65")), by=finance_user,
+                              ruleset_id=rules.pk)
+        rules.refresh_from_db()
+        assert rules.rate_other_percent == Decimal("0.65")
+
+    def test_once_a_payment_applied_it_its_values_and_its_date_stay(self, contribution, finance_user, today):
+        pay(contribution, 100_000, finance_user, today)
+        rules = contribution.ruleset
+        for changes in ({"drawing_right_ratio": Decimal("0.5")}, {"valid_from": today + datetime.timedelta(days=30)}):
+            with pytest.raises(LedgerError, match="déjà été appliqué"):
+                services.save_ruleset(data=self.data(rules, **changes), by=finance_user, ruleset_id=rules.pk)
+        rules.refresh_from_db()
+        assert (rules.drawing_right_ratio, rules.valid_from) == (Decimal("1"), datetime.date(2000, 1, 1))
+
+    def test_a_new_rule_set_starts_after_the_last_day_the_rules_were_applied(self, contribution, finance_user, today):
+        pay(contribution, 100_000, finance_user, today)
+        backdated = self.data(contribution.ruleset, valid_from=today, two_approvers_above_cents=100)
+        with pytest.raises(LedgerError, match=f"jusqu’au {today:%d/%m/%Y}"):
+            services.save_ruleset(data=backdated, by=finance_user)
+        tomorrow = services.save_ruleset(data=backdated | {"valid_from": today + datetime.timedelta(days=1)},
+                                         by=finance_user)
+        assert tomorrow.two_approvers_above_cents == 100 and verify_ledger() == []
+
+    def test_a_call_applies_the_rules_of_1_january(self, organisation, rules, finance_user, today):
+        services.call_for_contributions(year=today.year + 1, bases=[(organisation, 1_000)], by=finance_user)
+        with pytest.raises(LedgerError, match=f"jusqu’au 01/01/{today.year + 1}"):
+            services.save_ruleset(data=self.data(rules, valid_from=datetime.date(today.year + 1, 1, 1)),
+                                  by=finance_user)

@@ -13,9 +13,11 @@ from mutualisation.models import (
     AccountKind,
     FiscalYear,
     Reservation,
+    RuleSet,
     Transaction,
     TransactionCode,
 )
+from mutualisation.models.contributions import DEFAULT_TWO_APPROVERS_ABOVE_CENTS
 from mutualisation.services import Leg, credit, debit
 from mutualisation.verification import verify_ledger
 from tests.factories import UserFactory
@@ -203,6 +205,15 @@ class TestReservations:
         assert commit(5_000, "d", by=finance_user, prepared_by=second_finance_user).status == "open"
         assert verify_ledger() == []
 
+    def test_with_no_rule_set_the_fund_s_default_threshold_asks_for_a_second_approver(self, stocked, payee,
+                                                                                      finance_user,
+                                                                                      second_finance_user, today):
+        assert not RuleSet.objects.exists()
+        with pytest.raises(LedgerError, match="second approbateur"):
+            services.reserve(date=today, label="x", source_id=stocked.pk, destination_id=payee.pk,
+                             amount=DEFAULT_TWO_APPROVERS_ABOVE_CENTS + 1, idempotency_key="big", by=finance_user,
+                             prepared_by=second_finance_user)
+
 
 @pytest.mark.django_db
 class TestReversal:
@@ -297,3 +308,4 @@ class TestClosing:
         with pytest.raises(LedgerError, match="antérieurs"):
             services.close_fiscal_year(year=today.year - 1, by=finance_user)
         assert Account.objects.filter(kind=AccountKind.COMMITMENTS).count() <= 1
+

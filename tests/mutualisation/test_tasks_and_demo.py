@@ -1,12 +1,13 @@
 import random
 
 import pytest
+from django.db import OperationalError
 from django.db.models import F
 
 from adherents import demo as network_demo
-from core.models import OutgoingEmail
+from core.models import OutgoingEmail, User
 from core.roles import Role
-from mutualisation import demo
+from mutualisation import demo, nightly
 from mutualisation.models import Account, Contribution, FiscalYear, Reservation, Transaction
 from mutualisation.tasks import verify_ledger_nightly
 from mutualisation.verification import verify_ledger
@@ -28,6 +29,54 @@ def test_the_nightly_check_emails_finance_once_when_the_books_do_not_hold(financ
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [finance_user.email] and "1 anomalie" in mailoutbox[0].subject
     assert "L6" in mailoutbox[0].body
+
+
+@pytest.fixture
+def books_that_do_not_hold(fiscal_year):
+    AccountFactory.create_batch(3)
+    Account.objects.update(credits_posted=F("credits_posted") + 1)  # three L6 findings
+
+
+@pytest.mark.django_db
+def test_without_a_finance_address_the_administrators_are_told(books_that_do_not_hold, finance_user,
+                                                                 django_capture_on_commit_callbacks, mailoutbox):
+    finance_user.email = ""
+    finance_user.save()
+    UserFactory(username="chef", role=Role.ADMIN, email="chef@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert verify_ledger_nightly() == 3
+    assert [message.to for message in mailoutbox] == [["chef@example.org"]]
+
+
+@pytest.mark.django_db
+def test_with_nobody_to_tell_the_log_says_so(books_that_do_not_hold, caplog):
+    assert not User.objects.exists()
+    assert verify_ledger_nightly() == 3
+    assert not OutgoingEmail.objects.exists()
+    assert any(record.levelname == "ERROR" and "nobody to tell" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_the_e_mail_lists_the_first_findings_and_counts_the_rest(books_that_do_not_hold, finance_user, monkeypatch,
+                                                                  django_capture_on_commit_callbacks, mailoutbox):
+    monkeypatch.setattr(nightly, "SHOWN_IN_EMAIL", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert verify_ledger_nightly() == 3
+    body = mailoutbox[0].body
+    assert "3 anomalies" in mailoutbox[0].subject and body.count("- L6") == 2 and "… et 1 de plus." in body
+
+
+@pytest.mark.django_db
+def test_a_check_that_cannot_run_is_reported_then_fails(finance_user, monkeypatch, mailoutbox,
+                                                         django_capture_on_commit_callbacks):
+    def broken():
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(nightly, "verify_ledger", broken)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(OperationalError):
+        verify_ledger_nightly()
+    assert mailoutbox[0].to == [finance_user.email] and "n’a pas pu" in mailoutbox[0].subject
+    assert "OperationalError" in mailoutbox[0].body
 
 
 @pytest.mark.django_db

@@ -292,6 +292,14 @@ class TestRuleSets:
         assert "existe" in finance_client.post(reverse("mutualisation:ruleset_create"), data).content.decode() or \
             RuleSet.objects.count() == 1
 
+    def test_an_applied_rule_set_is_refused_on_the_form_and_stays(self, finance_client, books, rules):
+        data = {"valid_from": "2000-01-01", "rate_etti_percent": "0,8", "rate_other_percent": "0,9",
+                "drawing_right_ratio": "1", "drawing_right_floor_cents": "2 000", "two_approvers_above_cents": "2 500"}
+        response = finance_client.post(reverse("mutualisation:ruleset_update", args=[rules.pk]), data)
+        assert response.status_code == 200 and "a déjà été appliqué" in response.content.decode()
+        rules.refresh_from_db()
+        assert rules.rate_other_percent == Decimal("0.6")
+
 
 @pytest.mark.django_db
 def test_the_fec_download(finance_client, books, today):
