@@ -32,6 +32,8 @@ class CountInPageQuery:
     number past the end (or below 1) falls back to the usual count, and the paginator's correction.
     """
 
+    LAST_OFFSET = 2**31
+
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         paginator = paginator_class(self.rows, per_page or self._meta.per_page, *args, **kwargs)
         try:
@@ -39,7 +41,8 @@ class CountInPageQuery:
         except (TypeError, ValueError):
             number = 1
         start = (number - 1) * paginator.per_page
-        records = [] if number < 1 else list(
+        # An offset no list can reach (nor a database integer hold) is a page past the end.
+        records = [] if number < 1 or start > self.LAST_OFFSET else list(
             self.data.data.annotate(total_rows=Window(Count("pk")))[start:start + paginator.per_page]
         )
         if not records and number != 1:

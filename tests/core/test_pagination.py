@@ -31,7 +31,8 @@ class TestCountInPageQuery:
         assert actions == [f"test.{n:02d}" for n in range(10, 20)]
         assert table.paginator.count == 30 and table.paginator.num_pages == 3 and table.page.number == 2
 
-    @pytest.mark.parametrize("page, expected", [("999999", 3), ("0", 3), ("-4", 3), ("abc", 1), ("", 1)])
+    @pytest.mark.parametrize("page, expected", [("999999", 3), ("0", 3), ("-4", 3), ("abc", 1), ("", 1),
+                                                    ("99999999999999999999999", 3)])
     def test_page_numbers_out_of_range_are_corrected(self, page, expected):
         table = paginated(page)
         assert table.page.number == expected
