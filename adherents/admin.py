@@ -49,5 +49,6 @@ class EmployeeAdmin(AuditedAdmin):
 @admin.register(MemberUser)
 class MemberUserAdmin(AuditedAdmin):
     list_display = ("user", "organisation")
+    list_filter = ("organisation__delegation",)
     search_fields = ("user__username", "organisation__legal_name")
     autocomplete_fields = ("organisation",)

@@ -5,6 +5,7 @@ from django.contrib import admin
 from core.admin import ReadOnlyAdmin
 from mutualisation.models import (
     Account,
+    ChainHead,
     Contribution,
     ContributionPayment,
     Entry,
@@ -18,6 +19,8 @@ from mutualisation.models import (
 @admin.register(FiscalYear)
 class FiscalYearAdmin(ReadOnlyAdmin):
     list_display = ("year", "status", "closed_at", "closed_by")
+    list_filter = ("status",)
+    search_fields = ("year",)
 
 
 @admin.register(Account)
@@ -50,6 +53,21 @@ class TransactionAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdmin):
+    list_display = ("transaction", "account", "amount", "date")
+    list_filter = ("account__kind", "transaction__fiscal_year")
+    search_fields = ("transaction__label", "account__name", "account__code", "account__aux_code")
+    date_hierarchy = "date"
+    list_select_related = ("transaction", "account")
+    show_full_result_count = False
+
+
+@admin.register(ChainHead)
+class ChainHeadAdmin(ReadOnlyAdmin):
+    list_display = ("number", "hash")
+
+
 @admin.register(Reservation)
 class ReservationAdmin(ReadOnlyAdmin):
     list_display = ("date", "label", "source", "amount", "status", "settled_amount", "created_by")
@@ -62,6 +80,7 @@ class ReservationAdmin(ReadOnlyAdmin):
 class RuleSetAdmin(ReadOnlyAdmin):
     list_display = ("valid_from", "rate_etti_percent", "rate_other_percent", "drawing_right_ratio",
                     "drawing_right_floor_cents", "two_approvers_above_cents")
+    list_filter = ("valid_from",)
 
 
 @admin.register(Contribution)
@@ -75,5 +94,6 @@ class ContributionAdmin(ReadOnlyAdmin):
 @admin.register(ContributionPayment)
 class ContributionPaymentAdmin(ReadOnlyAdmin):
     list_display = ("contribution", "date", "amount_cents", "reference", "drawing_right_cents")
+    list_filter = ("contribution__year", "date")
     search_fields = ("reference", "contribution__organisation__legal_name")
     list_select_related = ("contribution__organisation",)
