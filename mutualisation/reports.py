@@ -1,6 +1,8 @@
 """The figures of a fiscal year for finance's dashboard, read from the entries of that year.
 
-For a closed year they are the figures before its closing entries; for an open one, today's.
+For a closed year they are the figures before its closing entries; for an open one, today's. The money held
+(balances, bank, commitments open) also counts the earlier years not closed yet: in January, before the
+closing carries them forward, the balances of last year are still in last year's entries.
 """
 
 from collections import defaultdict
@@ -80,6 +82,13 @@ def of_code(code: str) -> Q:
     return Q(transaction__code=code) | Q(transaction__reverses__code=code)
 
 
+def not_carried_yet(fiscal_year: FiscalYear):
+    """This year and the earlier ones not closed: their balances have not been carried into this one by entries."""
+    last_closed = (FiscalYear.objects.filter(year__lt=fiscal_year.year, status=FiscalYear.Status.CLOSED)
+                   .order_by("-year").values_list("year", flat=True).first())
+    return FiscalYear.objects.filter(year__lte=fiscal_year.year, year__gt=last_closed or 0)
+
+
 def year_figures(fiscal_year: FiscalYear) -> YearFigures:
     figures = YearFigures(fiscal_year=fiscal_year)
     contributions = Contribution.objects.with_paid().filter(year=fiscal_year.year)
@@ -93,23 +102,27 @@ def year_figures(fiscal_year: FiscalYear) -> YearFigures:
             figures.members_partial += 1
 
     entries = Entry.objects.filter(transaction__fiscal_year=fiscal_year)
+    held_years = not_carried_yet(fiscal_year)
+    held = Entry.objects.filter(transaction__fiscal_year__in=held_years).exclude(transaction__code=TransactionCode.CLOSING)
     bank = Q(account__kind=AccountKind.BANK)
-    totals = entries.aggregate(
-        received=Sum("amount", filter=bank & of_code(TransactionCode.RECEIPT)),
-        grants=Sum("amount", filter=bank & of_code(TransactionCode.GRANT)),
-        paid=Sum("amount", filter=bank & of_code(TransactionCode.DISBURSEMENT)),
-        bank=Sum("amount", filter=bank & ~Q(transaction__code=TransactionCode.CLOSING)),
-        carried=Sum("amount", filter=Q(account__kind=AccountKind.COMMITMENTS, transaction__code=TransactionCode.CARRY)),
+    this_year = Q(transaction__fiscal_year=fiscal_year)
+    totals = held.aggregate(
+        received=Sum("amount", filter=this_year & bank & of_code(TransactionCode.RECEIPT)),
+        grants=Sum("amount", filter=this_year & bank & of_code(TransactionCode.GRANT)),
+        paid=Sum("amount", filter=this_year & bank & of_code(TransactionCode.DISBURSEMENT)),
+        bank=Sum("amount", filter=bank),
+        carried=Sum("amount", filter=this_year & Q(account__kind=AccountKind.COMMITMENTS,
+                                                    transaction__code=TransactionCode.CARRY)),
     )
     figures.received, figures.grants = totals["received"] or 0, totals["grants"] or 0
     figures.paid, figures.bank = -(totals["paid"] or 0), totals["bank"] or 0
     figures.carried_commitments = -(totals["carried"] or 0)
 
-    balances = dict(entries.filter(account__kind__in=AVAILABLE_KINDS).exclude(transaction__code=TransactionCode.CLOSING)
+    balances = dict(held.filter(account__kind__in=AVAILABLE_KINDS)
                     .values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total"))
     spent = dict(entries.filter(account__kind__in=AVAILABLE_KINDS).filter(of_code(TransactionCode.SETTLEMENT))
                  .values("account_id").annotate(total=Sum("amount")).values_list("account_id", "total"))
-    committed = dict(Reservation.objects.open().filter(fiscal_year=fiscal_year).values("source_id")
+    committed = dict(Reservation.objects.open().filter(fiscal_year__in=held_years).values("source_id")
                      .annotate(total=Sum("amount")).values_list("source_id", "total"))
     lines: dict[str, Line] = {}
     for account in Account.objects.filter(kind__in=AVAILABLE_KINDS).order_by("name"):
