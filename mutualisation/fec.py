@@ -55,13 +55,17 @@ def fec_filename(fiscal_year: FiscalYear) -> str:
     return f"{settings.TRAINING_BODY.get('siren', '')}FEC{fiscal_year.end:%Y%m%d}.txt"
 
 
+def opening_first() -> Case:
+    """0 for an opening entry (AN), 1 for any other: the opening balances come first on their day, though the
+    closing of the year before posts them later than the day's other entries."""
+    return Case(When(transaction__code__in=OPENING_CODES, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def file_order(fiscal_year: FiscalYear) -> QuerySet[Entry]:
     """The year's entries in the file's order: by date, the opening entries (AN) first on their day even when
     posted later, then by number in the ledger; a transaction's entries stay together."""
-    opening_first = Case(When(transaction__code__in=OPENING_CODES, then=Value(0)), default=Value(1),
-                         output_field=IntegerField())
     return (Entry.objects.filter(transaction__fiscal_year=fiscal_year).select_related("transaction__reverses", "account")
-            .order_by("transaction__date", opening_first, "transaction__number", "pk"))
+            .order_by("transaction__date", opening_first(), "transaction__number", "pk"))
 
 
 def numbered(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:

@@ -27,7 +27,7 @@ from mutualisation.models import (
 from mutualisation.services import credit, debit
 from mutualisation.verification import verify_ledger
 from tests.factories import OrganisationFactory, UserFactory
-from tests.mutualisation.factories import AccountFactory, ContributionFactory, RuleSetFactory
+from tests.mutualisation.factories import AccountFactory, ContributionFactory, FiscalYearFactory, RuleSetFactory
 
 PAGES = [
     ("mutualisation:dashboard", []), ("mutualisation:accounts", []), ("mutualisation:entries", []),
@@ -149,6 +149,20 @@ class TestStatement:
 
     def test_an_unknown_account_is_404(self, finance_client):
         assert finance_client.get(reverse("mutualisation:account", args=[999_999])).status_code == 404
+
+    def test_the_opening_balances_come_first_on_their_day(self, finance_client, finance_user, today):
+        last_year = FiscalYearFactory(year=today.year - 1)
+        FiscalYearFactory(year=today.year)
+        services.record_grant(amount=100_000, date=datetime.date(last_year.year, 6, 1), label="OPCO",
+                              idempotency_key="g", by=finance_user)
+        envelope = services.envelope_account(code="idf", name="IDF")
+        services.fund_envelope(envelope_id=envelope.pk, amount=30_000, date=datetime.date(today.year, 1, 1),
+                               idempotency_key="e", by=finance_user)  # posted before the closing's opening entries
+        services.close_fiscal_year(year=last_year.year, by=finance_user)
+        pool = Account.objects.get(kind=AccountKind.FUND_AVAILABLE)
+        csv = finance_client.get(reverse("mutualisation:account", args=[pool.pk]) + "?_export=csv")
+        balances = [line.split(";")[-1] for line in csv.content.decode("utf-8-sig").splitlines()[1:]]
+        assert balances == ["1000,00", "0,00", "1000,00", "700,00"]  # never -300,00 on 1 January
 
 
 @pytest.mark.django_db
