@@ -18,6 +18,7 @@ from catalogue.display import PriceCell, number, short_duration_format
 from catalogue.models import Audience, Course, Modality
 from catalogue.pricing import Rates
 from catalogue.sessions import order_by_next_session
+from core.columns import DateTimeColumn
 from core.declarations import ListTable
 
 
@@ -28,7 +29,7 @@ class CourseColumns(tables.Table):
     code = tables.Column()
     title = tables.Column(verbose_name=_("Course"))
     themes = tables.Column(verbose_name=_("Themes"), orderable=False)
-    next_session = tables.DateTimeColumn(verbose_name=_("Next session"), format="d/m/Y")
+    next_session = DateTimeColumn(verbose_name=_("Next session"), format="d/m/Y")
 
     class Meta:
         model = Course
@@ -76,7 +77,7 @@ class CourseExportTable(CourseColumns):
 
 class StaffCourseExportTable(CourseExportTable):
     published = tables.Column(verbose_name=_("Status"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Last updated"))
+    updated_at = DateTimeColumn(verbose_name=_("Last updated"))
 
     class Meta(CourseExportTable.Meta):
         order_by = ("-updated_at",)
@@ -144,7 +145,7 @@ class StaffCourseTable(CourseTable):
     """Every course, published or not, with what training staff do to them."""
 
     published = tables.Column(verbose_name=_("Status"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Last updated"))
+    updated_at = DateTimeColumn(verbose_name=_("Last updated"))
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False)
 
     class Meta(CourseTable.Meta):

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from core import layout  # noqa: F401 -- connects its receiver
+        from core import columns, layout  # noqa: F401 -- registers the date columns, connects its receiver

@@ -1,5 +1,6 @@
 """List exports (CSV, XLSX) that a spreadsheet opens safely: text it would run as a formula stays text."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -23,10 +24,15 @@ def neutralise_formula(value):
     return value
 
 
-def decimal_comma(value):
-    """A number as French spreadsheets read it (12,5); anything else unchanged."""
+def french_cell(value):
+    """A number or a date as French spreadsheets read them in a CSV file (12,5; 18/11/2026 17:12:04); anything
+    else unchanged."""
     if isinstance(value, Decimal | float):
         return str(value).replace(".", ",")
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
     return value
 
 
@@ -42,7 +48,7 @@ class SafeTableExport(TableExport):
 
     Only the two formats the lists offer: another `?_export=` value (ods, yaml...) shows the page, as an unknown
     value does. The CSV is French Excel's: semicolons, decimal commas, and a byte order mark so that accents read as
-    UTF-8 (the XLSX file has real numbers).
+    UTF-8 (the XLSX file has real numbers and dates).
     """
 
     OFFERED = (TableExport.CSV, TableExport.XLSX)
@@ -56,7 +62,7 @@ class SafeTableExport(TableExport):
             return super().export()
         french = Dataset(headers=self.dataset.headers)
         for row in self.dataset:
-            french.append([decimal_comma(value) for value in row])
+            french.append([french_cell(value) for value in row])
         return "\ufeff" + french.export(self.CSV, delimiter=";")
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):

@@ -6,6 +6,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_labels import action_label, model_name
+from core.columns import DateTimeColumn
 from core.declarations import ListTable
 from core.models import AuditEntry
 
@@ -25,9 +26,9 @@ class DataColumn(tables.JSONColumn):
 
 
 class AuditEntryTable(ListTable):
-    at = tables.DateTimeColumn(format="d/m/Y H:i:s", verbose_name=_("at"))
-    actor = tables.Column(verbose_name=_("by"), default="—")
-    data = DataColumn(verbose_name=_("data"), orderable=False)
+    at = DateTimeColumn(format="d/m/Y H:i:s", verbose_name=_("Date"))
+    actor = tables.Column(verbose_name=_("By"), default="—")
+    data = DataColumn(verbose_name=_("Data"), orderable=False)
 
     class Meta:
         model = AuditEntry

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
 from mutualisation.amounts import to_euros
 from mutualisation.models import Account, Contribution, Entry, Reservation, RuleSet
 from mutualisation.templatetags.ledger import cents
@@ -57,7 +58,7 @@ class AccountTable(tables.Table):
 class StatementTable(tables.Table):
     """An account's entries in date order, with the balance after each one (in the account's own direction)."""
 
-    date = tables.DateColumn(format="d/m/Y", verbose_name=_("Date"), orderable=False)
+    date = DateColumn(format="d/m/Y", verbose_name=_("Date"), orderable=False)
     number = TransactionNumberColumn(verbose_name=_("No."), accessor="transaction__number", orderable=False)
     label = tables.Column(verbose_name=_("Label"), accessor="transaction__label", orderable=False)
     debit = CentsColumn(verbose_name=_("Debit"), orderable=False, empty_values=())
@@ -92,7 +93,7 @@ class StatementTable(tables.Table):
 
 
 class EntryTable(tables.Table):
-    date = tables.DateColumn(format="d/m/Y", verbose_name=_("Date"))
+    date = DateColumn(format="d/m/Y", verbose_name=_("Date"))
     number = TransactionNumberColumn(verbose_name=_("No."), accessor="transaction__number")
     code = tables.Column(verbose_name=_("Why"), accessor="transaction__code")
     label = tables.Column(verbose_name=_("Label"), accessor="transaction__label")
@@ -190,7 +191,7 @@ class ContributionTable(tables.Table):
 
 
 class ReservationTable(tables.Table):
-    date = tables.DateColumn(format="d/m/Y", verbose_name=_("Date"))
+    date = DateColumn(format="d/m/Y", verbose_name=_("Date"))
     source = tables.Column(verbose_name=_("Taken from"), accessor="source__name")
     amount = CentsColumn(verbose_name=_("Committed"))
     settled_amount = CentsColumn(verbose_name=_("Paid"))
@@ -210,7 +211,7 @@ class ReservationTable(tables.Table):
 
 
 class RuleSetTable(tables.Table):
-    valid_from = tables.DateColumn(format="d/m/Y")
+    valid_from = DateColumn(format="d/m/Y")
     drawing_right_floor_cents = CentsColumn(verbose_name=_("Drawing right floor"))
     two_approvers_above_cents = CentsColumn(verbose_name=_("Second approver above"))
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from adherents import services
 from core import audit
@@ -39,6 +39,10 @@ class TestAuditLog:
         assert "Salarié archivé" in page
         export = client.get(reverse("audit_log"), {"_export": "csv"}).content.decode("utf-8-sig")
         assert "Salarié archivé" in export and "adherents.employee.archived" not in export
+        for words in ("salarié ARCHIVÉ", "archiv"):  # the words shown, as well as the code
+            assert "adherents.employee.archived" in client.get(reverse("audit_log"), {"action": words}).content.decode()
+        assert export.splitlines()[0].startswith("Date;Par;Action;")
+        assert f";{timezone.localtime(AuditEntry.objects.get().at):%d/%m/%Y %H:%M:%S};" in f";{export.splitlines()[1]}"
 
     def test_admin_changes_are_audited(self, client, admin_user, organisation):
         client.force_login(admin_user)

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from core.columns import DateColumn, DateTimeColumn
 from core.exports import SafeTableExport, neutralise_formula
 from tests.factories import EmployeeFactory
 
@@ -89,3 +90,43 @@ class TestListExports:
         assert content.startswith("\ufeff".encode())
         header = content.decode("utf-8-sig").splitlines()[0]
         assert header.startswith("Nom;Prénom;")
+
+
+class DatedTable(tables.Table):
+    """Explicit house columns, and the columns django-tables2 makes for a model's date fields (the same ones)."""
+
+    day = DateColumn(format="d/m/Y")
+    at = DateTimeColumn(format="d/m/Y H:i")
+
+
+DATED_ROW = {"day": datetime.date(2026, 11, 18),
+             "at": datetime.datetime(2026, 11, 18, 16, 12, 4, 123456, tzinfo=datetime.UTC)}
+
+
+def test_csv_dates_are_french_and_times_local_to_the_second():
+    body = SafeTableExport("csv", DatedTable([DATED_ROW])).export()
+    assert body.splitlines()[1] == "18/11/2026;18/11/2026 17:12:04"  # Paris is UTC+1 in November
+
+
+def test_xlsx_dates_are_date_cells():
+    sheet = openpyxl.load_workbook(io.BytesIO(SafeTableExport("xlsx", DatedTable([DATED_ROW])).export())).active
+    assert sheet["A2"].value == datetime.datetime(2026, 11, 18, 0, 0)
+    assert sheet["B2"].value == datetime.datetime(2026, 11, 18, 17, 12, 4)
+
+
+def test_a_model_s_date_fields_get_the_house_columns():
+    from core.models import AuditEntry
+    from mutualisation.models import Entry
+
+    class ModelTable(tables.Table):
+        class Meta:
+            model = Entry
+            fields = ("date",)
+
+    class AuditTable(tables.Table):
+        class Meta:
+            model = AuditEntry
+            fields = ("at",)
+
+    assert type(ModelTable.base_columns["date"]) is DateColumn
+    assert type(AuditTable.base_columns["at"]) is DateTimeColumn
