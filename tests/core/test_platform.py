@@ -1,6 +1,7 @@
 """Settings, health check and deployment checks."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -63,10 +64,15 @@ def test_deploy_check_fails_with_the_development_secret():
     assert "SECRET_KEY" in result.stdout + result.stderr
 
 
-def test_without_a_broker_tasks_run_eagerly(settings):
+@pytest.mark.django_db
+def test_without_a_broker_tasks_run_eagerly_and_nothing_warns(caplog):
     from config.celery import app
+    from mutualisation.tasks import verify_ledger_nightly
 
-    assert app.conf.task_always_eager is (not settings.CELERY_BROKER_URL)
+    assert app.conf.task_always_eager is (not os.environ.get("CELERY_BROKER_URL"))
+    with caplog.at_level(logging.WARNING):
+        assert verify_ledger_nightly.delay().get() == 0
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
 
 
 def settings_seen_with(**env) -> dict:
