@@ -5,6 +5,7 @@ from django.db.models import Q
 from adherents.access import member_of
 from core.roles import Role
 from formation.models import Enrolment, Session
+from formation.services.attendance import teaches
 
 STAFF = (Role.ADMIN, Role.TRAINING, Role.FINANCE)
 
@@ -28,6 +29,26 @@ def visible_sessions(user):
             Q(kind=Session.Kind.INTER) | Q(organisation_id=member.organisation_id)
         )
     return sessions.none()
+
+
+def readable_sessions(user):
+    """The sessions whose page and calendar file this person may open: their own (visible_sessions) and every one
+    the public may see (a logged-in trainer follows the catalogue's links as a visitor does)."""
+    public = Session.objects.published().filter(kind=Session.Kind.INTER)
+    return Session.objects.filter(Q(pk__in=visible_sessions(user).values("pk")) | Q(pk__in=public.values("pk")))
+
+
+def may_cancel_enrolments(user) -> bool:
+    """Training staff, and member HR for their own employees' enrolments (the only ones they see)."""
+    return is_training_staff(user) or member_of(user) is not None
+
+
+def may_read_documents(user, enrolment: Enrolment) -> bool:
+    """An enrolment's documents: training staff, the session's trainers, and the member's HR."""
+    if is_training_staff(user) or teaches(user, enrolment.session):
+        return True
+    member = member_of(user)
+    return member is not None and member.organisation_id == enrolment.organisation_id
 
 
 def visible_enrolments(user, session: Session):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from formation import calendar
-from formation.access import visible_sessions
+from formation.access import readable_sessions
 from formation.calendar import Feed
 from formation.models import OrganisationCalendar, Session, Trainer
 
@@ -62,7 +62,7 @@ class SessionFeedView(FeedView):
     download = True
 
     def get_feed(self) -> Feed:
-        session = visible_sessions(self.request.user).filter(pk=self.kwargs["pk"]).values("pk", "course__title").first()
+        session = readable_sessions(self.request.user).filter(pk=self.kwargs["pk"]).values("pk", "course__title").first()
         if session is None:
             raise Http404
         return Feed(key=f"session-{session['pk']}", name=session["course__title"],

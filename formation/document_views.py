@@ -6,9 +6,8 @@ from django.http import Http404, HttpResponse
 from django.utils.text import slugify
 from django.views import View
 
-from adherents.access import member_of
 from formation import documents
-from formation.access import is_training_staff
+from formation.access import is_training_staff, may_read_documents
 from formation.models import Enrolment, Session
 from formation.services.attendance import teaches
 
@@ -21,20 +20,13 @@ def pdf_response(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-def may_read(user, enrolment: Enrolment) -> bool:
-    if is_training_staff(user) or teaches(user, enrolment.session):
-        return True
-    member = member_of(user)
-    return member is not None and member.organisation_id == enrolment.organisation_id
-
-
 class EnrolmentDocumentView(LoginRequiredMixin, View):
     def get(self, request, pk, kind):
         if kind not in BUILDERS:
             raise Http404
         enrolment = Enrolment.objects.select_related(
             "session__course", "session__venue", "employee", "organisation").filter(pk=pk).first()
-        if enrolment is None or not may_read(request.user, enrolment) or kind not in documents.available(enrolment):
+        if enrolment is None or not may_read_documents(request.user, enrolment) or kind not in documents.available(enrolment):
             raise Http404
         name = f"{kind}-{slugify(enrolment.employee.last_name)}-{enrolment.session.course.code.lower()}"
         return pdf_response(BUILDERS[kind](enrolment), name)

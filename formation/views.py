@@ -15,7 +15,13 @@ from adherents.models import Employee
 from core.roles import Role
 from core.views import FilteredTableView, RoleRequiredMixin
 from formation import services
-from formation.access import is_training_staff, visible_enrolments, visible_sessions
+from formation.access import (
+    is_training_staff,
+    may_cancel_enrolments,
+    readable_sessions,
+    visible_enrolments,
+    visible_sessions,
+)
 from formation.exceptions import EnrolmentError, FormationError
 from formation.filters import EnrolmentFilter, SessionFilter
 from formation.forms import CancelSessionForm, ConfirmSessionForm, EnrolForm, SessionChangeForm, SessionForm, SlotForm
@@ -51,7 +57,7 @@ class SessionMixin(LoginRequiredMixin):
 
     @cached_property
     def session(self) -> Session:
-        session = visible_sessions(self.request.user).select_related("course", "venue", "organisation").filter(
+        session = readable_sessions(self.request.user).select_related("course", "venue", "organisation").filter(
             pk=self.kwargs["pk"]).first()
         if session is None:
             raise Http404
@@ -66,7 +72,7 @@ class SessionDetailView(SessionMixin, TemplateView):
         enrolments = visible_enrolments(user, session).with_waiting_position().order_by("status", "enrolled_at", "pk")
         context = super().get_context_data(**kwargs) | {
             "session": session, "slots": list(session.slots.all()), "trainers": list(session.trainers.all()),
-            "enrolments": enrolments, "is_staff": is_training_staff(user),
+            "enrolments": enrolments, "is_staff": is_training_staff(user), "may_cancel": may_cancel_enrolments(user),
             "may_take_attendance": may_take_attendance(user, session) and session.status in TAKES_PLACE,
             "confirmed_count": session.enrolments.filter(
                 status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED]).count(),

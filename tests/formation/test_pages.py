@@ -347,3 +347,27 @@ class TestSessionChanges:
         client.force_login(staff_user)
         assert "Marc Occupé anime déjà" in self.post(client, session, trainers=[busy.pk]).content.decode()
         assert not session.trainers.exists()
+
+
+class TestOnlyLinksThePersonMayFollow:
+    def test_a_logged_in_trainer_opens_the_public_sessions_as_a_visitor_does(self, trainer_client, session):
+        assert trainer_client.get(reverse("calendar:session", args=[session.pk])).status_code == 200
+        assert trainer_client.get(reverse("formation:session", args=[session.pk])).status_code == 200
+        draft = SessionFactory(status=Session.Status.DRAFT)
+        assert trainer_client.get(reverse("formation:session", args=[draft.pk])).status_code == 404
+
+    def test_the_session_page_offers_cancelling_and_documents_to_whom_may(self, client, session, staff_user,
+                                                                         trainer_client):
+        enrolment = EnrolmentFactory(session=session)
+        cancel = reverse("formation:enrolment_cancel", args=[enrolment.pk])
+        convocation = reverse("formation:enrolment_document", args=[enrolment.pk, "convocation"])
+        session.trainers.add(trainer_client.trainer)
+        finance = UserFactory(username="compta", role=Role.FINANCE)
+        for user, may_cancel, may_read in ((staff_user, True, True), (trainer_client.trainer.user, False, True),
+                                           (finance, False, False)):
+            client.force_login(user)
+            page = client.get(reverse("formation:session", args=[session.pk])).content.decode()
+            assert (cancel in page, convocation in page) == (may_cancel, may_read), user.role
+            for link, shown in ((cancel, may_cancel), (convocation, may_read)):
+                if shown:  # what is offered opens
+                    assert client.get(link).status_code == 200, (user.role, link)
