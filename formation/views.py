@@ -226,7 +226,8 @@ class EnrolView(SessionMixin, FormView):
         ids = request.POST.getlist("employees")
         session_id = self.kwargs["pk"]
         try:
-            if not ids or not all(value.isdigit() for value in ids):
+            # Ids as the form sends them: ASCII digits, within a database integer ("²" is a digit to Python).
+            if not ids or not all(value.isascii() and value.isdigit() and len(value) < 19 for value in ids):
                 raise EnrolmentError(_("Choose at least one employee."))
             enrolments = services.enrol_employees(session_id=session_id, employee_ids=[int(v) for v in ids], by=request.user)
         except Session.DoesNotExist:

@@ -224,8 +224,9 @@ class TestEnrolPages:
         url = reverse("formation:enrol", args=[session.pk])
         preview = hr_client.post(url, {"step": "preview", "employees": [stranger.pk]})
         assert preview.status_code == 200 and "Sélectionnez un choix valide" in preview.content.decode()
-        response = hr_client.post(url, {"step": "confirm", "employees": [stranger.pk, "junk"]}, follow=True)
-        assert "Choisissez au moins un salarié" in response.content.decode()
+        for junk in ("junk", "\u00b2", "9" * 30):  # '²' is a digit to Python; 30 digits fit no database integer
+            response = hr_client.post(url, {"step": "confirm", "employees": [stranger.pk, junk]}, follow=True)
+            assert response.status_code == 200 and "Choisissez au moins un salarié" in response.content.decode()
         response = hr_client.post(url, {"step": "confirm", "employees": [stranger.pk]}, follow=True)
         assert "n’appartiennent pas à votre structure" in response.content.decode()
         assert not Enrolment.objects.exists()
