@@ -74,6 +74,21 @@ def widget(field):
     return field.as_widget(attrs=attrs)
 
 
+@register.filter
+def checkbox_group(field) -> str:
+    """A multiple choice drawn as Bootstrap checkboxes, each with its own label (the group's is the fieldset's
+    legend, in includes/field.html)."""
+    invalid = " is-invalid" if field.errors else ""
+    items = []
+    for choice in field.subwidgets:
+        data = choice.data
+        attrs = {"type": "checkbox", "name": data["name"], "value": str(data["value"]), "id": data["attrs"].get("id"),
+                 "class": "form-check-input" + invalid, "checked": data["selected"]}
+        label = f'<label class="form-check-label" for="{escape(attrs["id"])}">' if attrs["id"] else "<label>"
+        items.append(f'<div class="form-check"><input{flatatt(attrs)}> {label}{escape(str(data["label"]))}</label></div>')
+    return mark_safe("".join(items))  # noqa: S308 -- attributes escaped by flatatt, labels here
+
+
 @register.simple_tag(takes_context=True)
 def navigation_items(context) -> str:
     """The main navigation's items, the current page's marked: drawn in Python (a template loop over the

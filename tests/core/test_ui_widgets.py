@@ -53,3 +53,21 @@ def test_errors_and_help_are_announced():
     assert 'aria-describedby="id_name_errors"' in widget(form["name"])
     assert 'aria-describedby="id_name_help"' in widget(SampleForm()["name"])
     assert 'class="form-select"' in widget(SampleForm()["kind"])
+
+
+class TrainersForm(forms.Form):
+    trainers = forms.MultipleChoiceField(label="Formateurs", choices=[("1", "Inès <Morel>"), ("2", "Marc Dupuis")],
+                                         widget=forms.CheckboxSelectMultiple, help_text="Un ou plusieurs.")
+
+
+def test_a_checkbox_group_is_a_fieldset_whose_every_box_has_its_label():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("includes/field.html", {"field": TrainersForm({"trainers": ["2"]})["trainers"]})
+    assert html.count("<fieldset") == 1 and "<legend" in html and 'for=""' not in html and "form-control" not in html
+    assert 'aria-describedby="id_trainers_help"' in html and "Inès &lt;Morel&gt;" in html
+    for number in (0, 1):
+        assert f'id="id_trainers_{number}"' in html and f'<label class="form-check-label" for="id_trainers_{number}">' in html
+    assert html.count('class="form-check-input"') == 2 and html.count("checked") == 1
+    invalid = render_to_string("includes/field.html", {"field": TrainersForm({"trainers": ["9"]})["trainers"]})
+    assert 'aria-describedby="id_trainers_errors"' in invalid and invalid.count("form-check-input is-invalid") == 2
