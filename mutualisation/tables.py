@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -222,6 +223,12 @@ class RuleSetTable(tables.Table):
                   "drawing_right_floor_cents", "two_approvers_above_cents", "actions")
         order_by = ("-valid_from",)
 
+    def __init__(self, *args, applied_until: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applied_until = applied_until
+
     def render_actions(self, record):
+        if self.applied_until is not None and record.valid_from <= self.applied_until:
+            return format_html('<span class="text-body-secondary small">{}</span>', _("Applied: no longer changes"))
         return format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
                            reverse("mutualisation:ruleset_update", args=[record.pk]), _("Edit"))

@@ -487,6 +487,9 @@ class RuleSetListView(FundListView):
     actions = ((gettext_lazy("New rule set"), "mutualisation:ruleset_create"),)
     export_name = "regles-fonds"
 
+    def get_table_kwargs(self):
+        return {"applied_until": services.contributions.rules_applied_until()}
+
 
 class RuleSetFormView(FundFormView):
     form_class = forms.RuleSetForm

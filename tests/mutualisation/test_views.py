@@ -313,6 +313,9 @@ class TestRuleSets:
         assert response.status_code == 200 and "a déjà été appliqué" in response.content.decode()
         rules.refresh_from_db()
         assert rules.rate_other_percent == Decimal("0.6")
+        listing = finance_client.get(reverse("mutualisation:rulesets")).content.decode()
+        assert "Appliqué : ne change plus" in listing
+        assert reverse("mutualisation:ruleset_update", args=[rules.pk]) not in listing
 
 
 @pytest.mark.django_db
