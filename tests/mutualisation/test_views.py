@@ -110,6 +110,8 @@ class TestDashboard:
         assert response.status_code == 302
         assert not FiscalYear.objects.get(year=today.year).is_open
         assert Reservation.objects.get(carried_from=books["commitment"]).fiscal_year.year == today.year + 1
+        closed = finance_client.get(reverse("mutualisation:dashboard") + f"?annee={today.year}").content.decode()
+        assert '<p class="h4 mb-1">1\u202f500,00\u00a0€</p>' in closed and "reportés sur l’exercice suivant" in closed
         # The next year to open is named by the button; a second click, or a year further ahead, opens nothing.
         open_year = reverse("mutualisation:year_open")
         assert finance_client.post(open_year, {"year": today.year + 2}).status_code == 302
