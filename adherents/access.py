@@ -35,6 +35,15 @@ def organisation_for(user, pk: int) -> Organisation:
     return organisation
 
 
+def may_see_employees(user, organisation: Organisation) -> bool:
+    """An organisation's employees (names, e-mails, mobiles, adaptation needs) are for its own HR, the training
+    staff who convene them, and administrators; finance has no use for them (data minimisation)."""
+    if user.is_superuser or user.role in (Role.ADMIN, Role.TRAINING):
+        return True
+    member = member_of(user)
+    return member is not None and member.organisation_id == organisation.pk
+
+
 def may_edit_employees(user, organisation: Organisation) -> bool:
     """Member HR manage their own employees; administrators may help them."""
     if user.is_superuser or user.role == Role.ADMIN:

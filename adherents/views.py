@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from adherents import services
-from adherents.access import may_edit_employees, organisation_for
+from adherents.access import may_edit_employees, may_see_employees, organisation_for
 from adherents.employee_import import template_csv
 from adherents.exceptions import ImportRejected
 from adherents.filters import EmployeeFilter, OrganisationFilter
@@ -27,6 +27,7 @@ class OrganisationMixin(LoginRequiredMixin):
     """Resolves the organisation in the URL; another member's organisation answers 404."""
 
     edits_employees = False
+    shows_employees = False
 
     @cached_property
     def organisation(self) -> Organisation:
@@ -37,12 +38,15 @@ class OrganisationMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         if self.edits_employees and not may_edit_employees(request.user, self.organisation):
             raise PermissionDenied
+        if self.shows_employees and not may_see_employees(request.user, self.organisation):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["organisation"] = self.organisation
         context["may_edit_employees"] = may_edit_employees(self.request.user, self.organisation)
+        context["may_see_employees"] = may_see_employees(self.request.user, self.organisation)
         return context
 
 
@@ -73,6 +77,7 @@ class OrganisationDetailView(OrganisationMixin, TemplateView):
 
 
 class EmployeeListView(OrganisationMixin, FilteredTableView):
+    shows_employees = True
     table_class = EmployeeTable
     filterset_class = EmployeeFilter
     template_name = "adherents/employee_list.html"

@@ -209,3 +209,27 @@ def test_labels_start_with_a_capital_on_the_organisation_pages(client, staff_use
         reverse("adherents:organisation", args=[organisation.pk])).content.decode()
     client.force_login(staff_user)
     assert "Délégation régionale" in client.get(reverse("adherents:organisations")).content.decode()
+
+
+@pytest.mark.django_db
+class TestWhoSeesTheEmployees:
+    """Names, e-mails and mobiles are for the member's HR, the training staff who convene them and administrators:
+    finance sees the organisation, not its employees (data minimisation)."""
+
+    def test_finance_sees_the_organisation_but_not_its_employees(self, client, organisation):
+        EmployeeFactory(organisation=organisation, last_name="Diallo")
+        client.force_login(UserFactory(username="compta", role=Role.FINANCE))
+        employees = reverse("adherents:employees", args=[organisation.pk])
+        page = client.get(reverse("adherents:organisation", args=[organisation.pk])).content.decode()
+        assert "1 salarié" in page and employees not in page
+        for query in ("", "?_export=csv", "?_export=xlsx"):
+            response = client.get(employees + query)
+            assert response.status_code == 403 and b"Diallo" not in response.content
+
+    @pytest.mark.parametrize("role", [Role.TRAINING, Role.ADMIN])
+    def test_training_staff_and_administrators_do(self, client, organisation, role):
+        EmployeeFactory(organisation=organisation, last_name="Diallo")
+        client.force_login(UserFactory(username="staff", role=role))
+        page = client.get(reverse("adherents:organisation", args=[organisation.pk])).content.decode()
+        employees = reverse("adherents:employees", args=[organisation.pk])
+        assert employees in page and "Diallo" in client.get(employees).content.decode()
