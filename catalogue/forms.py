@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Course
+from core.fields import ModelChoicesField
 
 
 class LinesField(forms.CharField):
@@ -34,6 +35,7 @@ class CourseForm(CodeNormalisingMixin, forms.ModelForm):
             "accessibility", "access_delay", "contact_name", "contact_email", "nsf_code", "certification_code",
             "member_price", "public_price", "intra_price_per_day",
         ]
+        field_classes = {"themes": ModelChoicesField}
         help_texts = {"themes": _("Hold Ctrl (or Cmd on a Mac) to choose several.")}
         widgets = {
             "themes": forms.SelectMultiple(attrs={"size": 8}),

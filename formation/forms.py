@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Organisation
 from catalogue.models import Course
+from core.fields import ModelChoicesField
 from formation.models import Session, Trainer, Venue
 
 
@@ -22,7 +23,7 @@ class SessionForm(forms.Form):
     enrolment_deadline = forms.DateField(label=_("Enrolment deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.select_related("delegation"), required=False)
     remote_url = forms.URLField(label=_("Remote link"), required=False, assume_scheme="https")
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = ModelChoicesField(
         label=_("Trainers"), queryset=Trainer.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=500, initial=12)
@@ -61,7 +62,7 @@ class SessionChangeForm(forms.Form):
     enrolment_deadline = forms.DateField(label=_("Enrolment deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.select_related("delegation"), required=False)
     remote_url = forms.URLField(label=_("Remote link"), required=False, assume_scheme="https")
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = ModelChoicesField(
         label=_("Trainers"), queryset=Trainer.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=500)
@@ -107,7 +108,7 @@ class ConfirmSessionForm(forms.Form):
 class EnrolForm(forms.Form):
     """The employees to enrol. The price is never a field: the service computes it."""
 
-    employees = forms.ModelMultipleChoiceField(
+    employees = ModelChoicesField(
         label=_("Employees to enrol"), queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one employee.")},
     )
