@@ -282,6 +282,19 @@ class TestCommitmentPages:
         assert "ne peut pas être réglé" in response.content.decode()
         assert verify_ledger() == []
 
+    def test_a_reversed_payment_is_told_on_its_commitment(self, finance_client, books, finance_user, today):
+        url = reverse("mutualisation:commitment_pay", args=[books["commitment"].pk])
+        finance_client.post(url, {"action": "pay", "amount": "1 000", "date": today.isoformat()})
+        assert "a été extourné" not in finance_client.get(url).content.decode()
+        settlement = Reservation.objects.get(pk=books["commitment"].pk).settlement
+        disbursement = Transaction.objects.get(idempotency_key=f"disbursement:{books['commitment'].pk}")
+        for undone in (disbursement, settlement):  # the money sent back first, then the payment itself
+            reversal = services.reverse_transaction(transaction_id=undone.pk, date=today, reason="erreur",
+                                                    by=finance_user)
+        page = finance_client.get(url).content.decode()
+        assert f"Son paiement a été extourné le {today:%d/%m/%Y} (transaction n° {reversal.number})" in page
+        assert reversal.get_absolute_url() in page
+
     def test_releasing_a_commitment(self, finance_client, books):
         url = reverse("mutualisation:commitment_pay", args=[books["commitment"].pk])
         finance_client.post(url, {"action": "release"})
