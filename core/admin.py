@@ -55,6 +55,19 @@ class CoraceUserAdmin(AuditedAdmin, UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Role"), {"fields": ("role", "email")}),)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown inside their parent's page (the `fields` listed), never added, changed or deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False

@@ -3,8 +3,9 @@ sessions, enrolments and what hangs from them are only looked at: they change th
 pages and their services, which keep the capacity, the waiting list and the documents right."""
 
 from django.contrib import admin
+from django.db import models
 
-from core.admin import AuditedAdmin, ReadOnlyAdmin
+from core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from formation.models import (
     Assessment,
     Attendance,
@@ -41,15 +42,9 @@ class TrainerAdmin(AuditedAdmin):
     list_select_related = ("user",)
 
 
-class SlotInline(admin.TabularInline):
+class SlotInline(ReadOnlyInline):
     model = Slot
     fields = ("starts_at", "ends_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Session)
@@ -60,6 +55,7 @@ class SessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ("course", "venue")
     inlines = [SlotInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the application's own session forms
 
 
 @admin.register(Slot)

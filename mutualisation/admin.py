@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from mutualisation.models import (
     Account,
     ChainHead,
@@ -31,15 +31,9 @@ class AccountAdmin(ReadOnlyAdmin):
     search_fields = ("code", "aux_code", "name")
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyInline):
     model = Entry
     fields = ("account", "amount", "date")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Transaction)

@@ -47,6 +47,12 @@ def test_venues_and_trainers_are_created_in_the_admin_and_audited(client, admin_
 
 @pytest.mark.django_db
 def test_sessions_and_enrolments_are_only_looked_at(client, admin_user):
+    from tests.formation.factories import SessionFactory
+
     client.force_login(admin_user)
     for name in ("session", "enrolment", "attendance"):
         assert client.get(reverse(f"admin:formation_{name}_add")).status_code == 403
+    session = SessionFactory()
+    page = client.get(reverse("admin:formation_session_change", args=[session.pk])).content.decode()
+    assert "Demi-journée" in page or "demi-journée" in page
+    assert 'name="slots-0-starts_at"' not in page  # the half-days are shown, not editable
