@@ -51,14 +51,22 @@ def may_read_documents(user, enrolment: Enrolment) -> bool:
     return member is not None and member.organisation_id == enrolment.organisation_id
 
 
+def enrolment_scope(user, session: Session) -> str | None:
+    """Whose enrolments in this session a person sees: "all" (staff, the session's trainers), "own" (member HR:
+    their employees'), or None (a trainer on someone else's session)."""
+    if user.is_superuser or user.role in STAFF:
+        return "all"
+    if user.role == Role.TRAINER and session.trainers.filter(user=user).exists():
+        return "all"
+    return "own" if member_of(user) is not None else None
+
+
 def visible_enrolments(user, session: Session):
     """Staff and the session's trainers see everyone enrolled; member HR only their own employees."""
     enrolments = Enrolment.objects.filter(session=session).select_related("employee", "organisation")
-    if user.is_superuser or user.role in STAFF:
+    scope = enrolment_scope(user, session)
+    if scope == "all":
         return enrolments
-    if user.role == Role.TRAINER and session.trainers.filter(user=user).exists():
-        return enrolments
-    member = member_of(user)
-    if member is not None:
-        return enrolments.filter(organisation_id=member.organisation_id)
+    if scope == "own":
+        return enrolments.filter(organisation_id=member_of(user).organisation_id)
     return enrolments.none()

@@ -16,6 +16,7 @@ from core.roles import Role
 from core.views import FilteredTableView, RoleRequiredMixin
 from formation import services
 from formation.access import (
+    enrolment_scope,
     is_training_staff,
     may_cancel_enrolments,
     readable_sessions,
@@ -72,7 +73,8 @@ class SessionDetailView(SessionMixin, TemplateView):
         enrolments = visible_enrolments(user, session).with_waiting_position().order_by("status", "enrolled_at", "pk")
         context = super().get_context_data(**kwargs) | {
             "session": session, "slots": list(session.slots.all()), "trainers": list(session.trainers.all()),
-            "enrolments": enrolments, "is_staff": is_training_staff(user), "may_cancel": may_cancel_enrolments(user),
+            "enrolments": enrolments, "enrolment_scope": enrolment_scope(user, session),
+            "is_staff": is_training_staff(user), "may_cancel": may_cancel_enrolments(user),
             "may_take_attendance": may_take_attendance(user, session) and session.status in TAKES_PLACE,
             "confirmed_count": session.enrolments.filter(
                 status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED]).count(),

@@ -356,6 +356,14 @@ class TestOnlyLinksThePersonMayFollow:
         assert trainer_client.get(reverse("formation:session", args=[session.pk])).status_code == 200
         draft = SessionFactory(status=Session.Status.DRAFT)
         assert trainer_client.get(reverse("formation:session", args=[draft.pk])).status_code == 404
+        page = trainer_client.get(reverse("formation:session", args=[session.pk])).content.decode()
+        assert ">Vos inscriptions</h2>" not in page and ">Inscriptions</h2>" not in page  # not theirs to see
+
+    def test_finance_sees_every_trainee_with_their_organisation(self, client, session):
+        enrolment = EnrolmentFactory(session=session)
+        client.force_login(UserFactory(username="compta", role=Role.FINANCE))
+        page = client.get(reverse("formation:session", args=[session.pk])).content.decode()
+        assert ">Inscriptions</h2>" in page and str(enrolment.organisation) in page
 
     def test_the_session_page_offers_cancelling_and_documents_to_whom_may(self, client, session, staff_user,
                                                                          trainer_client):
