@@ -43,12 +43,17 @@ def may_cancel_enrolments(user) -> bool:
     return is_training_staff(user) or member_of(user) is not None
 
 
+def document_scope(user, session: Session) -> str | None:
+    """Whose documents in this session a person may read: "all" (training staff, the session's trainers), "own"
+    (member HR: their employees'), or None (finance, another trainer)."""
+    if is_training_staff(user) or teaches(user, session):
+        return "all"
+    return "own" if member_of(user) is not None else None
+
+
 def may_read_documents(user, enrolment: Enrolment) -> bool:
-    """An enrolment's documents: training staff, the session's trainers, and the member's HR."""
-    if is_training_staff(user) or teaches(user, enrolment.session):
-        return True
-    member = member_of(user)
-    return member is not None and member.organisation_id == enrolment.organisation_id
+    scope = document_scope(user, enrolment.session)
+    return scope == "all" or (scope == "own" and member_of(user).organisation_id == enrolment.organisation_id)
 
 
 def enrolment_scope(user, session: Session) -> str | None:

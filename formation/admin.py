@@ -22,6 +22,7 @@ from formation.models import (
 
 EMPLOYEE_SEARCH = ("enrolment__employee__last_name", "enrolment__employee__first_name",
                    "enrolment__session__course__title")
+ENROLMENT_SHOWN = ("enrolment__employee", "enrolment__session__course")  # what a row names of its enrolment
 
 
 @admin.register(Venue)
@@ -82,7 +83,7 @@ class AttendanceAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = EMPLOYEE_SEARCH
     exclude = ("signature",)
-    list_select_related = ("enrolment__employee", "enrolment__session__course", "slot", "recorded_by")
+    list_select_related = (*ENROLMENT_SHOWN, "slot", "recorded_by")
     show_full_result_count = False
 
 
@@ -100,7 +101,7 @@ class AssessmentAdmin(ReadOnlyAdmin):
     list_display = ("enrolment", "position", "objective", "result")
     list_filter = ("result",)
     search_fields = (*EMPLOYEE_SEARCH, "objective")
-    list_select_related = ("enrolment__employee", "enrolment__session__course")
+    list_select_related = ENROLMENT_SHOWN
 
 
 @admin.register(ContactAttempt)
@@ -108,7 +109,7 @@ class ContactAttemptAdmin(ReadOnlyAdmin):
     list_display = ("enrolment", "on", "channel", "by")
     list_filter = ("channel",)
     search_fields = (*EMPLOYEE_SEARCH, "note")
-    list_select_related = ("enrolment__employee", "enrolment__session__course", "by")
+    list_select_related = (*ENROLMENT_SHOWN, "by")
 
 
 @admin.register(SurveyInvitation)
@@ -117,7 +118,7 @@ class SurveyInvitationAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = EMPLOYEE_SEARCH
     exclude = ("token",)
-    list_select_related = ("enrolment__employee", "enrolment__session__course")
+    list_select_related = ENROLMENT_SHOWN
 
 
 @admin.register(OrganisationCalendar)

@@ -12,10 +12,12 @@ from django.views.generic import FormView, TemplateView
 
 from adherents.access import member_of, organisation_of
 from adherents.models import Employee
+from core.fields import is_database_id
 from core.roles import Role
 from core.views import FilteredTableView, RoleRequiredMixin
 from formation import services
 from formation.access import (
+    document_scope,
     enrolment_scope,
     is_training_staff,
     may_cancel_enrolments,
@@ -73,7 +75,9 @@ class SessionDetailView(SessionMixin, TemplateView):
         enrolments = visible_enrolments(user, session).with_waiting_position().order_by("status", "enrolled_at", "pk")
         context = super().get_context_data(**kwargs) | {
             "session": session, "slots": list(session.slots.all()), "trainers": list(session.trainers.all()),
+            # A member's page lists only their own enrolments: the documents' scope holds for every row shown.
             "enrolments": enrolments, "enrolment_scope": enrolment_scope(user, session),
+            "document_scope": document_scope(user, session),
             "is_staff": is_training_staff(user), "may_cancel": may_cancel_enrolments(user),
             "may_take_attendance": may_take_attendance(user, session) and session.status in TAKES_PLACE,
             "confirmed_count": session.enrolments.filter(
@@ -228,8 +232,7 @@ class EnrolView(SessionMixin, FormView):
         ids = request.POST.getlist("employees")
         session_id = self.kwargs["pk"]
         try:
-            # Ids as the form sends them: ASCII digits, within a database integer ("²" is a digit to Python).
-            if not ids or not all(value.isascii() and value.isdigit() and len(value) < 19 for value in ids):
+            if not ids or not all(is_database_id(value) for value in ids):
                 raise EnrolmentError(_("Choose at least one employee."))
             enrolments = services.enrol_employees(session_id=session_id, employee_ids=[int(v) for v in ids], by=request.user)
         except Session.DoesNotExist:

@@ -17,10 +17,10 @@ TEMPLATE = "mutualisation/emails/ledger_verification"
 
 
 def recipients() -> list[str]:
-    """Active finance staff's addresses; the administrators' when no finance address is known."""
+    """Active finance staff's addresses; the administrators' when no finance address is known (queue_email
+    removes duplicates)."""
     for people in (Q(role=Role.FINANCE), Q(role=Role.ADMIN) | Q(is_superuser=True)):
-        addresses = sorted(set(User.objects.filter(people, is_active=True).exclude(email="")
-                               .values_list("email", flat=True)))
+        addresses = list(User.objects.filter(people, is_active=True).exclude(email="").values_list("email", flat=True))
         if addresses:
             return addresses
     return []

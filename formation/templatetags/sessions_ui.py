@@ -1,6 +1,5 @@
 from django import template
 
-from formation.access import may_read_documents
 from formation.display import date_range
 from formation.documents import available
 
@@ -14,6 +13,6 @@ def dates(session) -> str:
 
 
 @register.filter
-def documents(enrolment, user) -> list[str]:
-    """The documents of this enrolment that exist and `user` may read: 'convocation', 'certificat', 'attestation'."""
-    return available(enrolment) if may_read_documents(user, enrolment) else []
+def documents(enrolment) -> list[str]:
+    """The documents that exist for this enrolment: 'convocation', 'certificat', 'attestation'."""
+    return available(enrolment)

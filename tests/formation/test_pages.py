@@ -380,3 +380,16 @@ class TestOnlyLinksThePersonMayFollow:
             for link, shown in ((cancel, may_cancel), (convocation, may_read)):
                 if shown:  # what is offered opens
                     assert client.get(link).status_code == 200, (user.role, link)
+
+    def test_the_session_page_reads_the_same_queries_for_1_and_6_trainees(self, client, session):
+        member = MemberUserFactory()
+        client.force_login(member.user)
+        EnrolmentFactory(session=session, employee=EmployeeFactory(organisation=member.organisation))
+        counts = []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                client.get(reverse("formation:session", args=[session.pk]))
+            counts.append(len(queries))
+            for _ in range(5):
+                EnrolmentFactory(session=session, employee=EmployeeFactory(organisation=member.organisation))
+        assert counts[0] == counts[1]
