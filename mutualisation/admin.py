@@ -33,7 +33,7 @@ class AccountAdmin(ReadOnlyAdmin):
 
 class EntryInline(ReadOnlyInline):
     model = Entry
-    fields = ("account", "amount", "date")
+    fields = ("account", "amount", "date", "opening")
 
 
 @admin.register(Transaction)
@@ -49,7 +49,7 @@ class TransactionAdmin(ReadOnlyAdmin):
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
-    list_display = ("transaction", "account", "amount", "date")
+    list_display = ("transaction", "account", "amount", "date", "opening")
     list_filter = ("account__kind", "transaction__fiscal_year")
     search_fields = ("transaction__label", "account__name", "account__code", "account__aux_code")
     date_hierarchy = "date"

@@ -10,11 +10,11 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mutualisation.chart import GENERAL_NAMES
-from mutualisation.models import Entry, FiscalYear, TransactionCode
+from mutualisation.models import OPENING_CODES, Entry, FiscalYear, TransactionCode
 
 COLUMNS = (
     "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum", "CompAuxLib",
@@ -26,11 +26,9 @@ OPENING_JOURNAL = ("AN", "À-nouveaux")
 JOURNALS = {
     TransactionCode.RECEIPT: BANK_JOURNAL, TransactionCode.GRANT: BANK_JOURNAL,
     TransactionCode.DISBURSEMENT: BANK_JOURNAL,
-    TransactionCode.OPENING: OPENING_JOURNAL, TransactionCode.CARRY_BACK: OPENING_JOURNAL,
     TransactionCode.CLOSING: ("CLO", "Clôture"), TransactionCode.CARRY: ("CLO", "Clôture"),
-}
+} | dict.fromkeys(OPENING_CODES, OPENING_JOURNAL)
 OTHER_JOURNAL = ("OD", "Opérations diverses")
-OPENING_CODES = [code for code, journal in JOURNALS.items() if journal == OPENING_JOURNAL]
 
 
 def journal_of(transaction) -> tuple[str, str]:
@@ -55,17 +53,11 @@ def fec_filename(fiscal_year: FiscalYear) -> str:
     return f"{settings.TRAINING_BODY.get('siren', '')}FEC{fiscal_year.end:%Y%m%d}.txt"
 
 
-def opening_first() -> Case:
-    """0 for an opening entry (AN), 1 for any other: the opening balances come first on their day, though the
-    closing of the year before posts them later than the day's other entries."""
-    return Case(When(transaction__code__in=OPENING_CODES, then=Value(0)), default=Value(1), output_field=IntegerField())
-
-
 def file_order(fiscal_year: FiscalYear) -> QuerySet[Entry]:
     """The year's entries in the file's order: by date, the opening entries (AN) first on their day even when
     posted later, then by number in the ledger; a transaction's entries stay together."""
     return (Entry.objects.filter(transaction__fiscal_year=fiscal_year).select_related("transaction__reverses", "account")
-            .order_by("transaction__date", opening_first(), "transaction__number", "pk"))
+            .order_by("date", "-opening", "transaction__number", "pk"))
 
 
 def numbered(entries: Iterable[Entry]) -> Iterator[tuple[int, Entry]]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from mutualisation.hashing import hash_of
 from mutualisation.models import (
     GENESIS_HASH,
+    OPENING_CODES,
     Account,
     ChainHead,
     ContributionPayment,
@@ -230,6 +231,11 @@ def check_chain() -> Iterator[Finding]:
                       % {"last": previous_number, "head": head.number})
     for number in Entry.objects.exclude(date=F("transaction__date")).values_list("transaction__number", flat=True):
         yield Finding("L9", _("an entry of #%(number)s is not dated like its transaction") % {"number": number})
+    opening_code = Q(transaction__code__in=OPENING_CODES)
+    misplaced = Entry.objects.filter(Q(opening=True) & ~opening_code | Q(opening=False) & opening_code)
+    for number in misplaced.values_list("transaction__number", flat=True):
+        yield Finding("L9", _("an entry of #%(number)s is not marked as its transaction's code says (opening entry "
+                              "or not)") % {"number": number})
 
 
 CHECKS = (check_balanced, check_flagged_accounts, check_reversals, check_idempotency_keys, check_payment_replacements,

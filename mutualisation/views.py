@@ -23,7 +23,7 @@ from mutualisation import contribution_import, forms, services
 from mutualisation.amounts import to_euros
 from mutualisation.charts import legend, month_chart
 from mutualisation.exceptions import LedgerError
-from mutualisation.fec import fec_filename, fec_lines, opening_first
+from mutualisation.fec import fec_filename, fec_lines
 from mutualisation.filters import (
     AccountFilter,
     ContributionFilter,
@@ -168,8 +168,8 @@ class StatementView(FinanceMixin, FilteredTableView):
     def get_queryset(self):
         # The window sums the entries of the filtered range in order; the opening balance adds what came before.
         # On their day the opening balances (AN) come first, as in the FEC: posted at the closing, they may have
-        # been posted after other entries of 1 January.
-        order = [F("date").asc(), opening_first().asc(), F("pk").asc()]
+        # been posted after other entries of 1 January. The order is the entries' index's (Entry.Meta).
+        order = [F("date").asc(), F("opening").desc(), F("pk").asc()]
         return (Entry.objects.filter(account=self.account).select_related("transaction")
                 .annotate(running=Window(Sum("amount"), order_by=order, frame=RowRange(start=None, end=0)))
                 .order_by(*order))

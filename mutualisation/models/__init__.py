@@ -3,6 +3,7 @@ from mutualisation.models.ledger import (
     DEBIT_NORMAL_KINDS,
     GENESIS_HASH,
     MAX_AMOUNT_CENTS,
+    OPENING_CODES,
     YEAR_END_CODES,
     Account,
     AccountKind,
@@ -15,7 +16,7 @@ from mutualisation.models.ledger import (
 )
 
 __all__ = [
-    "DEBIT_NORMAL_KINDS", "GENESIS_HASH", "MAX_AMOUNT_CENTS", "YEAR_END_CODES", "Account", "AccountKind", "ChainHead",
-    "Contribution", "ContributionPayment", "Entry", "FiscalYear", "Reservation", "RuleSet", "Transaction",
+    "DEBIT_NORMAL_KINDS", "GENESIS_HASH", "MAX_AMOUNT_CENTS", "OPENING_CODES", "YEAR_END_CODES", "Account", "AccountKind",
+    "ChainHead", "Contribution", "ContributionPayment", "Entry", "FiscalYear", "Reservation", "RuleSet", "Transaction",
     "TransactionCode",
 ]

@@ -35,7 +35,7 @@ from mutualisation.services.posting import (
     Posting,
     append_transactions,
     checked_amount,
-    checked_legs,
+    checked_by_hand,
     credit,
     debit,
     lock_accounts,
@@ -52,7 +52,7 @@ def post_transaction(*, date: datetime.date, code: str, label: str, legs: Sequen
 
     The transaction itself records who, when and why, chained by its hash: it is its own audit trail.
     """
-    posting = Posting(date=date, code=code, label=label, legs=checked_legs(legs), key=idempotency_key)
+    posting = checked_by_hand(Posting(date=date, code=code, label=label, legs=list(legs), key=idempotency_key))
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor == "postgresql":
         # One statement (the database's posting function): no need to wrap it in a transaction of its own.

@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 
 from mutualisation.exceptions import FiscalYearClosed, IdempotencyConflict, InsufficientFunds, LedgerError
 from mutualisation.hashing import legs_text, transaction_fingerprint, transaction_hash
-from mutualisation.models import MAX_AMOUNT_CENTS, Account, ChainHead, Entry, FiscalYear, Transaction
+from mutualisation.models import (
+    MAX_AMOUNT_CENTS,
+    OPENING_CODES,
+    YEAR_END_CODES,
+    Account,
+    ChainHead,
+    Entry,
+    FiscalYear,
+    Transaction,
+)
 
 FLAGGED_CHECK = "account_flagged_balance_not_negative"
 
@@ -178,6 +187,15 @@ class Posting:
                                        reverses_id=self.reverses.pk if self.reverses else None)
 
 
+def checked_by_hand(posting: Posting) -> Posting:
+    """A posting the services may make: balanced legs, and no year-end entry, which only the closing of a year posts
+    (append_transactions marks its opening entries, Entry.opening; the database's posting function does not)."""
+    checked_legs(posting.legs)
+    if posting.code in YEAR_END_CODES:
+        raise LedgerError(_("Year-end entries are posted by the closing of the year only."))
+    return posting
+
+
 def append_transactions(postings: Sequence[tuple[Posting, FiscalYear]], *, by) -> list[Transaction]:
     """Insert checked transactions and their entries at the end of the hash chain, in order, in three statements
     (callers hold the account locks; the chain head's lock orders concurrent appends)."""
@@ -202,7 +220,8 @@ def append_transactions(postings: Sequence[tuple[Posting, FiscalYear]], *, by) -
         previous = digest
     posted = Transaction.objects.bulk_create(rows)
     Entry.objects.bulk_create(
-        Entry(transaction=transaction, account_id=leg.account_id, amount=leg.amount, date=transaction.date)
+        Entry(transaction=transaction, account_id=leg.account_id, amount=leg.amount, date=transaction.date,
+              opening=transaction.code in OPENING_CODES)
         for transaction, (posting, _year) in zip(posted, postings, strict=True) for leg in posting.legs
     )
     ChainHead.objects.filter(pk=head.pk).update(number=number, hash=previous)
@@ -348,7 +367,7 @@ def post_many(postings: Sequence[Posting], *, by) -> list[Transaction]:
     On PostgreSQL each posting is one call of the database's posting function; elsewhere the same steps run here.
     """
     for posting in postings:
-        checked_legs(posting.legs)
+        checked_by_hand(posting)
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor == "postgresql":
         if len(postings) > 1:

@@ -54,6 +54,10 @@ def invariants() -> set[str]:
     return {finding.invariant for finding in verify_ledger()}
 
 
+def messages() -> list[str]:
+    return [str(finding) for finding in verify_ledger()]
+
+
 @pytest.mark.django_db
 class TestTamperingIsFound:
     def test_a_clean_ledger_reports_every_check_ok_and_exits_0(self, books, capsys):
@@ -68,6 +72,15 @@ class TestTamperingIsFound:
     def test_a_changed_label(self, books, unguarded):
         Transaction.objects.filter(pk=books["first"].pk).update(label="Autre chose")
         assert invariants() == {"L9"}
+
+    def test_an_entry_dated_unlike_its_transaction(self, books, unguarded):
+        Entry.objects.filter(transaction=books["first"]).update(date=F("date") - datetime.timedelta(days=1))
+        assert messages() == [f"L9: une écriture du n° {books['first'].number} n’est pas datée comme sa transaction"] * 2
+
+    def test_an_entry_marked_as_opening_its_year_unlike_its_transaction(self, books, unguarded):
+        Entry.objects.filter(pk=books["first"].entries.first().pk).update(opening=True)
+        assert [message.split(":")[0] for message in messages()] == ["L9"]
+        assert f"n° {books['first'].number}" in messages()[0]
 
     def test_a_changed_stored_balance(self, books):
         Account.objects.filter(pk=books["envelope"].pk).update(credits_posted=F("credits_posted") + 100)
