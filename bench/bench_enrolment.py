@@ -23,7 +23,7 @@ def open_session_for(member: MemberUser) -> Session:
 
 def run():
     # With a broker, the request only queues the notice; the in-memory broker stands for Redis here.
-    app.conf.update(broker_url="memory://", task_always_eager=False)
+    app.conf.update(broker_url="memory://localhost/", task_always_eager=False)
     with override_settings(ROOT_URLCONF="bench.urls", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         member = MemberUser.objects.select_related("user").get(user__username="adherent")
         client = Client()
