@@ -16,8 +16,9 @@ from mutualisation.services.contributions import import_key
     (100_000_00, Decimal("0.6"), 600_00),          # other members: 0.6 %
     (123_456_78, Decimal("0.6"), 740_74),          # 740.74068 → 740.74
     (62_500, Decimal("0.6"), 375),                 # 3.75 € exactly
-    (8_333, Decimal("0.6"), 50),                   # 49.998 → 50 (half up)
-    (8_325, Decimal("0.6"), 50),                   # 49.95 → 50: .5 rounds up
+    (8_333, Decimal("0.6"), 50),                   # 49.998 → 50
+    (8_325, Decimal("0.6"), 50),                   # 49.95 → 50
+    (750, Decimal("0.6"), 5),                      # 4.5 → 5: half a cent rounds up (to the even cent it would be 4)
     (8_324, Decimal("0.6"), 50),                   # 49.944 → 50
     (8_241, Decimal("0.6"), 49),                   # 49.446 → 49
 ])

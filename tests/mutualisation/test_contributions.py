@@ -13,7 +13,7 @@ from mutualisation.models import Account, AccountKind, Contribution, Contributio
 from mutualisation.services import credit, debit
 from mutualisation.verification import verify_ledger
 from tests.factories import OrganisationFactory
-from tests.mutualisation.factories import AccountFactory, ContributionFactory
+from tests.mutualisation.factories import AccountFactory, ContributionFactory, RuleSetFactory
 
 
 @pytest.fixture
@@ -353,3 +353,11 @@ class TestRulesOnceAppliedNeverChange:
         with pytest.raises(LedgerError, match=f"jusqu’au 01/01/{today.year + 1}"):
             services.save_ruleset(data=self.data(rules, valid_from=datetime.date(today.year + 1, 1, 1)),
                                   by=finance_user)
+
+    def test_a_rule_set_applied_on_its_first_day_is_frozen(self, organisation, finance_user, today):
+        january = datetime.date(today.year + 1, 1, 1)
+        rules = RuleSetFactory(valid_from=january)
+        services.call_for_contributions(year=january.year, bases=[(organisation, 1_000)], by=finance_user)
+        with pytest.raises(LedgerError, match="déjà été appliqué"):
+            services.save_ruleset(data=self.data(rules, rate_other_percent=Decimal("0.7")), by=finance_user,
+                                  ruleset_id=rules.pk)

@@ -148,6 +148,17 @@ def test_the_opening_entries_come_first_in_the_next_years_file(late_postings):
 
 
 @pytest.mark.django_db
+def test_each_transaction_is_in_its_journal(books):
+    _header, rows = parse(books)
+    journals = {}
+    for row in rows:
+        journals.setdefault(Transaction.objects.get(number=ledger_number(row)).code, set()).add(row["JournalCode"])
+    assert journals["grant"] == journals["receipt"] == journals["disbursement"] == {"BQ"}
+    assert journals["carry"] == journals["closing"] == {"CLO"}
+    assert journals["settlement"] == journals["distribution"] == {"OD"}
+
+
+@pytest.mark.django_db
 def test_the_file_name_starts_with_the_siren_of_whoever_keeps_the_books(books, settings):
     assert fec_filename(books) == f"FEC{books.year}1231.txt"
     settings.TRAINING_BODY = settings.TRAINING_BODY | {"siren": "732829320"}

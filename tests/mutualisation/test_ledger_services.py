@@ -130,6 +130,25 @@ class TestReservations:
                                 amount=cents, idempotency_key=key, by=by,
                                 prepared_by=UserFactory(username="preparer", role=Role.TRAINING))
 
+    def test_a_commitment_key_used_again_for_another_content_is_refused(self, stocked, payee, finance_user, preparer,
+                                                                        today):
+        def commit(cents):
+            return services.reserve(date=today, label="x", source_id=stocked.pk, destination_id=payee.pk,
+                                    amount=cents, idempotency_key="same", by=finance_user, prepared_by=preparer)
+
+        first = commit(700)
+        assert commit(700) == first
+        with pytest.raises(IdempotencyConflict):
+            commit(600)
+        assert Reservation.objects.count() == 1
+
+    def test_an_overcommitment_is_refused_by_the_service_with_the_account_named(self, stocked, payee, finance_user,
+                                                                                preparer, today):
+        with pytest.raises(InsufficientFunds) as refused:
+            services.reserve(date=today, label="x", source_id=stocked.pk, destination_id=payee.pk, amount=10_001,
+                             idempotency_key="r", by=finance_user, prepared_by=preparer)
+        assert not refused.value.by_database and stocked.aux_code in refused.value.message
+
     def test_reserved_money_is_not_available(self, stocked, payee, finance_user, today):
         self.reserve(stocked, payee, 7_000, finance_user, today)
         stocked.refresh_from_db()
@@ -301,6 +320,15 @@ class TestClosing:
             services.close_fiscal_year(year=today.year, by=finance_user)
         fiscal_year.refresh_from_db()
         assert fiscal_year.is_open and not FiscalYear.objects.filter(year=today.year + 1).exists()
+
+    def test_nothing_is_reversed_into_a_closed_year(self, finance_user, today):
+        last = FiscalYearFactory(year=today.year - 1)
+        source, envelope = AccountFactory(may_not_go_negative=False), AccountFactory()
+        posted = transfer(source, envelope, 700, finance_user, datetime.date(last.year, 6, 1))
+        services.close_fiscal_year(year=last.year, by=finance_user)
+        with pytest.raises(FiscalYearClosed):
+            services.reverse_transaction(transaction_id=posted.pk, date=last.end, reason="x", by=finance_user)
+        assert not Transaction.objects.filter(reverses=posted).exists()
 
     def test_years_close_in_order(self, finance_user, today):
         FiscalYearFactory(year=today.year - 2)

@@ -1,5 +1,7 @@
 """The database's own guards, whatever the application does (PostgreSQL triggers and constraints)."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -10,7 +12,7 @@ from mutualisation.exceptions import FiscalYearClosed, InsufficientFunds
 from mutualisation.models import Account, Entry, FiscalYear, Reservation, Transaction, TransactionCode
 from mutualisation.services import credit, debit
 from mutualisation.verification import verify_ledger
-from tests.mutualisation.factories import AccountFactory
+from tests.mutualisation.factories import AccountFactory, ContributionFactory
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
 
@@ -74,9 +76,10 @@ def test_an_unbalanced_transaction_is_refused_at_commit(posted, finance_user, fi
         commit_now()
 
 
-def test_entries_added_to_a_posted_transaction_are_refused_at_commit(posted, today):
+@pytest.mark.parametrize("cents", [1, -1])
+def test_entries_added_to_a_posted_transaction_are_refused_at_commit(posted, today, cents):
     with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
-        Entry.objects.create(transaction=posted, account=Account.objects.first(), amount=1, date=today)
+        Entry.objects.create(transaction=posted, account=Account.objects.first(), amount=cents, date=today)
         commit_now()
 
 
@@ -101,6 +104,25 @@ def test_a_reservation_is_never_inserted_into_a_closed_year(posted, finance_user
                                    destination=posted.entries.get(amount__gt=0).account, amount=1,
                                    idempotency_key="late", fingerprint="x", created_by=finance_user,
                                    created_at=posted.created_at)
+
+
+def test_a_reservation_is_never_dated_outside_its_fiscal_year(posted, finance_user, preparer, fiscal_year):
+    envelope = posted.entries.get(amount__lt=0).account
+    with pytest.raises(IntegrityError, match="outside fiscal year"), transaction.atomic():
+        Reservation.objects.create(fiscal_year=fiscal_year, date=datetime.date(fiscal_year.year + 1, 1, 5), label="x",
+                                   source=envelope, destination=posted.entries.get(amount__gt=0).account, amount=1,
+                                   idempotency_key="late", fingerprint="x", prepared_by=preparer,
+                                   created_by=finance_user, created_at=posted.created_at)
+
+
+def test_a_contribution_payment_is_never_changed_or_deleted(fiscal_year, finance_user, rules, today):
+    contribution = ContributionFactory(year=today.year, amount_due_cents=300_000, ruleset=rules)
+    payment = services.record_contribution_payment(contribution_id=contribution.pk, amount_cents=1_000, date=today,
+                                                   reference="VIR-1", idempotency_key="k1", by=finance_user)
+    for statement in ("UPDATE mutualisation_contributionpayment SET amount_cents = 2 WHERE id = %s",
+                      "DELETE FROM mutualisation_contributionpayment WHERE id = %s"):
+        with pytest.raises(IntegrityError, match="append-only"):
+            sql(statement, [payment.pk])
 
 
 def test_a_settled_reservation_never_changes_again(posted, finance_user, preparer, today):

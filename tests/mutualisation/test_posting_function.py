@@ -150,3 +150,19 @@ def test_the_database_still_refuses_an_unknown_transaction_code_or_account_kind(
         Account.objects.create(code="467300", aux_code="X", name="x", kind="bogus", may_not_go_negative=False)
     for kind in ("envelope", "bank"):
         Account.objects.create(code="467300", aux_code=kind, name="x", kind=kind, may_not_go_negative=False)
+
+
+HASHED = {"previous_hash": "ab" * 32, "number": 1234, "fiscal_year_id": 7, "date": datetime.date(2026, 1, 31),
+          "code": "transfer", "label": "x", "idempotency_key": "k", "fingerprint": "f" * 64, "reverses_id": None,
+          "created_by_id": 42, "created_at": datetime.datetime(2026, 11, 26, 5, 32, 58, 123456, tzinfo=datetime.UTC),
+          "legs": [(9, -250), (3, 250)]}
+CHANGED = {"previous_hash": "cd" * 32, "number": 1235, "fiscal_year_id": 8, "date": datetime.date(2026, 2, 1),
+           "code": "grant", "label": "y", "idempotency_key": "l", "fingerprint": "e" * 64, "reverses_id": 12,
+           "created_by_id": 43, "created_at": HASHED["created_at"] + datetime.timedelta(microseconds=1),
+           "legs": [(9, -251), (3, 251)]}
+
+
+@pytest.mark.parametrize("field", sorted(CHANGED))
+def test_the_hash_covers_every_field_of_a_transaction(field):
+    """The database's hash is checked equal to this one above: a field left out of either would show here."""
+    assert transaction_hash(**HASHED | {field: CHANGED[field]}) != transaction_hash(**HASHED)

@@ -6,10 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from mutualisation import services
-from mutualisation.models import Account, ChainHead, Entry, FiscalYear, Reservation, Transaction
-from mutualisation.services import credit, debit
+from mutualisation.models import Account, ChainHead, Entry, FiscalYear, Reservation, Transaction, TransactionCode
+from mutualisation.services import Leg, credit, debit
+from mutualisation.services.posting import Deltas, Posting, append_transactions, lock_accounts
 from mutualisation.verification import verify_ledger
 from tests.mutualisation.factories import AccountFactory
 
@@ -81,6 +83,63 @@ class TestTamperingIsFound:
         Entry.objects.filter(pk=books["first"].entries.first().pk).update(opening=True)
         assert [message.split(":")[0] for message in messages()] == ["L9"]
         assert f"n° {books['first'].number}" in messages()[0]
+
+    @pytest.mark.postgresql
+    def test_a_flagged_account_overcommitted(self, books, unguarded, finance_user, second_finance_user, today):
+        envelope = books["envelope"]
+        open_one = services.reserve(date=today, label="x", source_id=envelope.pk, destination_id=AccountFactory().pk,
+                                    amount=500, idempotency_key="r2", by=finance_user, prepared_by=second_finance_user)
+        drop_constraint("mutualisation_account", "account_flagged_balance_not_negative")
+        Reservation.objects.filter(pk=open_one.pk).update(amount=8_000)  # the balance is 7,500: 500 short
+        Account.objects.filter(pk=envelope.pk).update(debits_pending=F("debits_pending") + 7_500)
+        Account.objects.filter(pk=open_one.destination_id).update(credits_pending=F("credits_pending") + 7_500)
+        assert invariants() == {"L2"}
+
+    @pytest.mark.postgresql
+    def test_a_transaction_reversed_twice(self, books, unguarded, finance_user, today):
+        second = Transaction.objects.get(idempotency_key="b")
+        services.reverse_transaction(transaction_id=second.pk, date=today, reason="Erreur", by=finance_user)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'mutualisation_transaction'::regclass"
+                           " AND contype = 'u' AND pg_get_constraintdef(oid) LIKE '%%reverses_id%%'")
+            [(name,)] = cursor.fetchall()
+        drop_constraint("mutualisation_transaction", name)
+        legs = [Leg(account_id, -amount) for account_id, amount in second.entries.values_list("account_id", "amount")]
+        accounts = lock_accounts(leg.account_id for leg in legs)
+        append_transactions([(Posting(date=today, code=TransactionCode.REVERSAL, label="Bis", legs=legs, key="bis",
+                                      reverses=second), second.fiscal_year)], by=finance_user)
+        deltas = Deltas()
+        deltas.post(legs)
+        deltas.apply(accounts)
+        assert invariants() == {"L3"}
+
+    @pytest.mark.postgresql
+    def test_a_commitment_recorded_twice(self, books, unguarded, finance_user, second_finance_user, today):
+        again = services.reserve(date=today, label="x", source_id=books["envelope"].pk,
+                                 destination_id=AccountFactory().pk, amount=100, idempotency_key="r2",
+                                 by=finance_user, prepared_by=second_finance_user)
+        drop_constraint("mutualisation_reservation", "reservation_idempotency_key_unique")
+        Reservation.objects.filter(pk=again.pk).update(idempotency_key="r")
+        assert invariants() == {"L4"}
+
+    @pytest.mark.postgresql
+    def test_a_commitment_settled_for_more_than_committed(self, books, unguarded):
+        drop_constraint("mutualisation_reservation", "reservation_settled_once_within_amount")
+        Reservation.objects.filter(pk=books["reservation"].pk).update(amount=2_000)  # settled for 3,000
+        assert invariants() == {"L5"}
+
+    def test_a_commitment_left_open_in_a_closed_year(self, books, finance_user, second_finance_user, today):
+        services.reserve(date=today, label="x", source_id=books["envelope"].pk, destination_id=AccountFactory().pk,
+                         amount=100, idempotency_key="r2", by=finance_user, prepared_by=second_finance_user)
+        FiscalYear.objects.filter(year=today.year).update(status="closed",
+                                                          closed_at=timezone.now() + datetime.timedelta(days=1))
+        assert invariants() == {"L7"}
+
+    @pytest.mark.postgresql
+    def test_the_second_approver_is_who_prepared_it(self, books, unguarded, second_finance_user):
+        drop_constraint("mutualisation_reservation", "reservation_second_approver_distinct")
+        Reservation.objects.filter(pk=books["reservation"].pk).update(second_approver=second_finance_user)
+        assert invariants() == {"L8"}
 
     def test_a_changed_stored_balance(self, books):
         Account.objects.filter(pk=books["envelope"].pk).update(credits_posted=F("credits_posted") + 100)
