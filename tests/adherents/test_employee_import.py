@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from adherents.employee_import import parse_employee_file, template_csv
 from adherents.exceptions import ImportRejected
@@ -236,3 +236,21 @@ def test_checking_a_file_reads_the_database_once_whatever_its_length(organisatio
     # The address already taken is still found, from that one read.
     assert "Line 3" in rejection((HEADER + "Ba;Awa;insertion;CDDI;;a@example.org;;\n"
                                   "Bo;Ali;insertion;CDDI;;taken@example.org;;\n").encode(), organisation)[0]
+
+
+@pytest.mark.django_db
+def test_more_rows_than_the_limit_are_refused(organisation, settings):
+    settings.EMPLOYEE_IMPORT_MAX_ROWS = 3
+    rows = "".join(f"Ba;Awa{n};insertion;CDDI;;;;\n" for n in range(4))
+    assert rejection((HEADER + rows).encode(), organisation) == [
+        "The file has 4 rows; at most 3 can be imported at once."]
+    assert len(parse_employee_file((HEADER + rows[: rows.rindex("Ba;")]).encode(), organisation)) == 3
+
+
+@pytest.mark.django_db
+def test_someone_who_left_is_imported_again_with_their_email(hr_client, organisation, other_organisation):
+    EmployeeFactory(organisation=organisation, email="a@example.org", archived_at=timezone.now())
+    EmployeeFactory(organisation=other_organisation, email="b@example.org")
+    content = HEADER + "Ba;Awa;insertion;CDDI;;a@example.org;;\nSy;Ali;insertion;CDDI;;b@example.org;;\n"
+    assert upload(hr_client, organisation, content.encode()).status_code == 302
+    assert Employee.objects.active().filter(organisation=organisation).count() == 2

@@ -233,3 +233,10 @@ class TestWhoSeesTheEmployees:
         page = client.get(reverse("adherents:organisation", args=[organisation.pk])).content.decode()
         employees = reverse("adherents:employees", args=[organisation.pk])
         assert employees in page and "Diallo" in client.get(employees).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.TRAINING, Role.FINANCE])
+def test_staff_who_may_not_edit_do_not_get_the_import_page(client, organisation, role):
+    client.force_login(UserFactory(username="staff", role=role))
+    assert client.get(reverse("adherents:employee_import", args=[organisation.pk])).status_code == 403

@@ -57,3 +57,11 @@ def test_validate_siret_messages_are_french_and_specific():
 
 def test_with_check_digit_completes_a_valid_number():
     assert is_valid_siren(with_check_digit("73282932"))
+
+
+@pytest.mark.parametrize("siret", ["73282932000004", "35600001800002"])
+def test_the_digit_sum_rule_is_la_postes_alone(siret):
+    """Divisible by 5 but failing Luhn: valid only for SIREN 356000000 (these two are another company, and another
+    SIREN beginning with 356)."""
+    assert sum(map(int, siret)) % 5 == 0 and not luhn_valid(siret)
+    assert not is_valid_siret(siret)

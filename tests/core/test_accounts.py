@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core.models import User
 from core.roles import Role
+from core.services import create_user
 from tests.factories import MemberUserFactory, UserFactory
 
 
@@ -98,3 +99,10 @@ class TestAccountCreationInTheAdmin:
         assert response.status_code == 200 and not User.objects.filter(username="nouvelle").exists()
         assert client.post(url, data | {"role": Role.TRAINING}).status_code == 302
         assert User.objects.get(username="nouvelle").role == Role.TRAINING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_only_administrator_accounts_get_the_django_admin(role):
+    user = create_user(username="someone", email="s@example.org", password="x-Long-pass-42", role=role)
+    assert user.is_superuser is user.is_staff is (role == Role.ADMIN)

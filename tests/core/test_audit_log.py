@@ -11,7 +11,8 @@ from adherents import services
 from core import audit
 from core.audit_labels import ACTIONS, action_label
 from core.models import AuditEntry
-from tests.factories import EmployeeFactory
+from core.roles import Role
+from tests.factories import EmployeeFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -23,11 +24,20 @@ class TestAuditLog:
         assert (entry.actor, entry.object_type, entry.object_id) == (hr_user, "adherents.employee", str(employee.pk))
         assert entry.at is not None
 
-    def test_only_administrators_read_it(self, client, hr_user, staff_user, admin_user):
-        url = reverse("audit_log")
-        for user, status in ((hr_user, 403), (staff_user, 403), (admin_user, 200)):
-            client.force_login(user)
-            assert client.get(url).status_code == status, user.role
+    @pytest.mark.parametrize(("role", "status"), [(Role.ADMIN, 200), (Role.TRAINING, 403), (Role.FINANCE, 403),
+                                                  (Role.TRAINER, 403), (Role.MEMBER_HR, 403)])
+    def test_only_administrators_read_it_or_export_it(self, client, role, status):
+        client.force_login(UserFactory(username="someone", role=role))
+        assert client.get(reverse("audit_log")).status_code == status
+        assert client.get(reverse("audit_log"), {"_export": "csv"}).status_code == status
+
+    def test_deletions_in_the_admin_are_recorded(self, client, admin_user, organisation):
+        employee = EmployeeFactory(organisation=organisation)
+        client.force_login(admin_user)
+        response = client.post(reverse("admin:adherents_employee_delete", args=[employee.pk]), {"post": "yes"})
+        assert response.status_code == 302
+        entry = AuditEntry.objects.get(action="admin.adherents.employee.deleted")
+        assert (entry.actor, entry.object_id) == (admin_user, str(employee.pk))
 
     def test_filters_and_export(self, client, admin_user, hr_user, organisation):
         employee = EmployeeFactory(organisation=organisation)

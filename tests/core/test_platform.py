@@ -103,3 +103,10 @@ def test_sessions_are_cached_only_in_a_shared_cache():
     assert settings_seen_with()["sessions"] == "django.contrib.sessions.backends.db"
     shared = settings_seen_with(DJANGO_CACHE_URL="redis://127.0.0.1:6379/1")
     assert shared["sessions"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    code = "import config.settings as s; print(s.DEBUG)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "False", result.stderr
