@@ -193,6 +193,9 @@ def parse_employee_file(raw: bytes, organisation: Organisation) -> list[Imported
         if len(row) > len(header):
             problems.append(_("Line %(line)s: more values than columns.") % {"line": line})
             continue
+        if any(value.strip() for name, value in zip(header, row, strict=False) if not name):
+            problems.append(_("Line %(line)s: a value in a column without a name.") % {"line": line})
+            continue
         form = EmployeeForm(data=row_data(header, row, names), organisation=organisation, taken_emails=taken_emails)
         if not form.is_valid():
             problems.append(_("Line %(line)s: %(errors)s") % {"line": line, "errors": describe_errors(form)})

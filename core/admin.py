@@ -2,10 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.forms import PasswordInput
 from django.utils.translation import gettext_lazy as _
 
 from core import audit
 from core.models import AuditEntry, OutgoingEmail, User
+
+
+def audited_changes(form) -> dict:
+    """The fields a form changed, with their new values; a password typed in is never written down (the audit
+    log is read by every administrator and exported)."""
+    return {field: form.cleaned_data.get(field) for field in form.changed_data
+            if not isinstance(form.fields[field].widget, PasswordInput)}
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -13,7 +21,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changed = {field: form.cleaned_data.get(field) for field in form.changed_data}
+        changed = audited_changes(form)
         action = "updated" if change else "created"
         audit.record(request.user, f"admin.{obj._meta.label_lower}.{action}", obj, changed)
 
@@ -53,6 +61,14 @@ class CoraceUserAdmin(AuditedAdmin, UserAdmin):
     list_filter = ("role", "is_active", "is_superuser")
     fieldsets = UserAdmin.fieldsets + ((_("Role"), {"fields": ("role",)}),)
     add_fieldsets = UserAdmin.add_fieldsets + ((_("Role"), {"fields": ("role", "email")}),)
+
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's own password page saves without save_model: its success (a redirect) is audited here,
+        without the password."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit.record(request.user, "admin.core.user.password_changed", self.get_object(request, id))
+        return response
 
 
 class ReadOnlyInline(admin.TabularInline):

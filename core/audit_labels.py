@@ -48,6 +48,7 @@ ACTIONS = {
     "mutualisation.ruleset.created": _("Rule set created"),
     "mutualisation.ruleset.updated": _("Rule set changed"),
     "mutualisation.transaction.reversed": _("Transaction reversed"),
+    "admin.core.user.password_changed": _("Password changed in the admin"),
 }
 # The admin writes "admin.<app>.<model>.<verb>" for every change made there.
 ADMIN_VERBS = {"created": _("%(model)s: created in the admin"), "updated": _("%(model)s: changed in the admin"),

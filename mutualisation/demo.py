@@ -14,7 +14,7 @@ from adherents.models import Delegation, HeadcountBand, Organisation
 from core.models import User
 from core.roles import Role
 from mutualisation import services
-from mutualisation.models import Account, AccountKind, Contribution, Reservation
+from mutualisation.models import Account, AccountKind, Contribution, FiscalYear, Reservation
 from mutualisation.services.contributions import DEFAULT_RULES, PaymentRequest
 
 # Gross payroll of the year before, in euros, by headcount band.
@@ -101,7 +101,9 @@ class Seeder:
 def seed(*, scale: str, rng: random.Random, password: str, progress) -> str:
     today = timezone.localdate()
     year, last_year = today.year, today.year - 1
-    if Contribution.objects.filter(year=year).exists():
+    if FiscalYear.objects.exists():
+        # Seeded before, maybe in an earlier year: the fund's history is its own now (its rules applied then
+        # can no longer be rewritten), so nothing is added.
         return "déjà en place"
     organisations = list(Organisation.objects.order_by("siret"))
     finance = User.objects.filter(role=Role.FINANCE).order_by("pk").first()
@@ -141,8 +143,14 @@ def seed(*, scale: str, rng: random.Random, password: str, progress) -> str:
         if luck < 0.82:
             cents = contribution.amount_due_cents if luck < 0.7 else contribution.amount_due_cents // 3
             payments.append(seeder.payment(contribution, cents, day, 1))
-    services.record_contribution_payments(requests=sorted(payments, key=lambda payment: payment.date), by=finance)
-    paid = len(payments)
+    recorded = services.record_contribution_payments(requests=sorted(payments, key=lambda payment: payment.date),
+                                                     by=finance)
+    if recorded:
+        # One payment entered by mistake and cancelled: the transaction pages show a reversal and its original.
+        mistaken = max(recorded, key=lambda payment: (payment.date, payment.pk))
+        services.cancel_contribution_payment(payment_id=mistaken.pk, date=today, by=finance,
+                                             reason="Virement saisi sur la mauvaise structure")
+    paid = len(recorded) - bool(recorded)
     seeder.commitments(year, envelopes, first, today, settle_before=today)
     return (f"exercices {last_year} (clôturé) et {year} ; {paid} adhérents sur {len(organisations)} ont versé "
             f"leur cotisation {year}")

@@ -254,3 +254,15 @@ def test_someone_who_left_is_imported_again_with_their_email(hr_client, organisa
     content = HEADER + "Ba;Awa;insertion;CDDI;;a@example.org;;\nSy;Ali;insertion;CDDI;;b@example.org;;\n"
     assert upload(hr_client, organisation, content.encode()).status_code == 302
     assert Employee.objects.active().filter(organisation=organisation).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_value_under_a_column_without_a_name_is_a_bad_row_and_empty_ones_are_not(organisation):
+    # A spreadsheet's trailing separator leaves an unnamed column: empty there, it is harmless; a value there
+    # would otherwise be dropped without a word.
+    content = (b"nom;prenom;population;contrat;\n"
+               b"Ba;Awa;insertion;CDDI;\n"
+               b"Sy;Oumar;insertion;CDDI;secret\n")
+    assert rejection(content, organisation) == ["Line 3: a value in a column without a name."]
+    assert [row.data["last_name"] for row in parse_employee_file(content.replace(b"secret", b"  "), organisation)] \
+        == ["Ba", "Sy"]

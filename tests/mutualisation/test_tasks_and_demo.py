@@ -3,6 +3,7 @@ import random
 import pytest
 from django.db import OperationalError
 from django.db.models import F
+from django.utils import timezone
 
 from adherents import demo as network_demo
 from core.models import OutgoingEmail, User
@@ -96,7 +97,25 @@ def test_demo_data_is_real_books_and_seeding_twice_changes_nothing():
     assert called.filter(paid_cents=0).exists() or called.filter(paid_cents__lt=F("amount_due_cents")).exists()
     assert Reservation.objects.filter(status="carried").count() == Reservation.objects.filter(
         carried_from__isnull=False).count()
+    cancelled = Transaction.objects.filter(reverses__isnull=False)
+    assert cancelled.count() == 2 and {reversal.reverses.code for reversal in cancelled} == {
+        "receipt", "distribution"}
     assert verify_ledger() == []
     count = Transaction.objects.count()
     assert demo.seed(scale="demo", rng=random.Random(3), password="demo", progress=lambda items: items) == "déjà en place"
+    assert Transaction.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_seeding_again_in_a_later_year_changes_nothing(monkeypatch):
+    """`make run` seeds every time: a database seeded in December must still start in January (the rules applied
+    then can no longer be backdated, so a second history would be refused)."""
+    for username, role in (("finance", Role.FINANCE), ("formation", Role.TRAINING), ("admin", Role.ADMIN)):
+        UserFactory(username=username, role=role)
+    network_demo.seed_delegations()
+    network_demo.seed_organisations(network_demo.Scale({"AI": 4}, (0, 0)), random.Random(5))
+    demo.seed(scale="demo", rng=random.Random(5), password="demo", progress=lambda items: items)
+    count, today = Transaction.objects.count(), timezone.localdate()
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today.replace(year=today.year + 1, month=1, day=15))
+    assert demo.seed(scale="demo", rng=random.Random(5), password="demo", progress=lambda items: items) == "déjà en place"
     assert Transaction.objects.count() == count
