@@ -145,12 +145,13 @@ def seed(*, scale: str, rng: random.Random, password: str, progress) -> str:
             payments.append(seeder.payment(contribution, cents, day, 1))
     recorded = services.record_contribution_payments(requests=sorted(payments, key=lambda payment: payment.date),
                                                      by=finance)
+    paid = len(recorded)
     if recorded:
         # One payment entered by mistake and cancelled: the transaction pages show a reversal and its original.
         mistaken = max(recorded, key=lambda payment: (payment.date, payment.pk))
         services.cancel_contribution_payment(payment_id=mistaken.pk, date=today, by=finance,
                                              reason="Virement saisi sur la mauvaise structure")
-    paid = len(recorded) - bool(recorded)
+        paid -= 1
     seeder.commitments(year, envelopes, first, today, settle_before=today)
     return (f"exercices {last_year} (clôturé) et {year} ; {paid} adhérents sur {len(organisations)} ont versé "
             f"leur cotisation {year}")
