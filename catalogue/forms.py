@@ -17,12 +17,24 @@ class LinesField(forms.CharField):
         return [line.strip() for line in (super().to_python(value) or "").splitlines() if line.strip()]
 
 
-class CodeNormalisingMixin:
+class CourseIdentityMixin:
+    """The code and title of a course form: the code in capitals, and a page address no other course has."""
+
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("code") and cleaned.get("title"):
+            address = Course.address_for(title=cleaned["title"], code=cleaned["code"])
+            other = Course.objects.filter(slug=address).exclude(pk=self.instance.pk).first()
+            if other is not None:
+                self.add_error("title", _("The course %(course)s already has this page address (%(address)s): change "
+                                          "the title or the code.") % {"course": other, "address": address})
+        return cleaned
 
-class CourseForm(CodeNormalisingMixin, forms.ModelForm):
+
+class CourseForm(CourseIdentityMixin, forms.ModelForm):
     """A course's public information as training staff type it."""
 
     objectives = LinesField(label=_("Objectives"), help_text=Course._meta.get_field("objectives").help_text)
@@ -64,7 +76,7 @@ class CourseForm(CodeNormalisingMixin, forms.ModelForm):
         return "".join(self.cleaned_data["certification_code"].split()).upper()
 
 
-class CourseDuplicateForm(CodeNormalisingMixin, forms.ModelForm):
+class CourseDuplicateForm(CourseIdentityMixin, forms.ModelForm):
     """The new code and title of a copy; everything else is copied."""
 
     class Meta:

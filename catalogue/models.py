@@ -216,9 +216,15 @@ class Course(models.Model):
                 {"member_price": _("The member price cannot be higher than the public price.")}, code="member_price_high"
             )
 
+    @staticmethod
+    def address_for(*, title: str, code: str) -> str:
+        """The slug of a course's page: its title then its code. Both may hold hyphens, so two courses may ask for
+        the same one ("Formation" SST-01, "Formation SST" 01): the course forms refuse the second."""
+        return "-".join(part for part in (slugify(title)[:200], code.lower()) if part)
+
     def derive_fields(self) -> None:
-        """Set the slug and search text from the code, title and objectives (the code keeps the slug unique)."""
-        self.slug = "-".join(part for part in (slugify(self.title)[:200], self.code.lower()) if part)
+        """Set the slug and search text from the code, title and objectives."""
+        self.slug = self.address_for(title=self.title, code=self.code)
         self.search_text = search_document(code=self.code, title=self.title, objectives=self.objectives)
 
     def price_on(self, basis: PriceBasis) -> Price:

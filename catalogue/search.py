@@ -1,13 +1,17 @@
-"""Accent- and case-insensitive text search: 'securite' finds « Sécurité »."""
+"""Accent- and case-insensitive text search: 'securite' finds « Sécurité », 'oeuvre' finds « œuvre »."""
 
 import unicodedata
 
 MAX_WORDS = 8
 
 
+# Ligatures have no decomposition: spelled out, as most people type them ("oeuvre" finds « œuvre »).
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def normalise(text: str) -> str:
-    """Lower case, accents removed, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case, accents removed, ligatures spelled out, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(LIGATURES))
     return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
 
 

@@ -1,7 +1,10 @@
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from catalogue.models import Course
 from catalogue.search import normalise, search_document
@@ -46,3 +49,25 @@ def test_search_ignores_accents_and_case():
     assert normalise("  Sécurité   au TRAVAIL ") == "securite au travail"
     assert search_document(code="SST-01", title="Prévention", objectives=["Évaluer les risques"]) == \
         "sst-01 prevention evaluer les risques"
+
+
+def test_ligatures_are_spelled_out_as_people_type_them():
+    assert normalise("Mettre en Œuvre un CURRICULUM vitæ") == "mettre en oeuvre un curriculum vitae"
+
+
+@pytest.mark.django_db
+def test_a_search_for_oeuvre_finds_the_courses_written_with_the_ligature(client):
+    course = CourseFactory(title="Mettre en œuvre un projet", published=True)
+    for query in ("oeuvre", "œuvre", "ŒUVRE"):
+        response = client.get(reverse("catalogue:list"), {"q": query})
+        assert course.title in response.content.decode(), query
+
+
+@pytest.mark.django_db
+def test_the_search_texts_already_stored_get_their_ligatures_spelled_out():
+    course = CourseFactory(title="Mettre en œuvre")
+    Course.objects.filter(pk=course.pk).update(search_text="asp-01 mettre en œuvre, vitæ")
+    migration = importlib.import_module("catalogue.migrations.0002_search_text_ligatures_spelled_out")
+    migration.spell_out_ligatures(apps, schema_editor=None)
+    course.refresh_from_db()
+    assert course.search_text == "asp-01 mettre en oeuvre, vitae"
