@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.roles import Role
 from formation.exceptions import FormationError
+from formation.hours import attended_hours
 from formation.models import Assessment, Attendance, ContactAttempt, Enrolment, Session, Slot, TrainerSignature
 from formation.models.attendance import MAX_SIGNATURE_LENGTH
 
@@ -77,10 +79,25 @@ def record_attendance(*, slot_id: int, marks: list[Mark], by) -> list[Attendance
         attendance.recorded_by = by
         attendance.save()
         saved.append(attendance)
-    audit.record(by, "formation.attendance.recorded", session, {
-        "slot": slot.pk, "marks": {m.enrolment_id: m.status for m in marks}, "changes": changes,
-    })
+    data = {"slot": slot.pk, "marks": {m.enrolment_id: m.status for m in marks}, "changes": changes}
+    corrected = _hours_corrected(session, [mark.enrolment_id for mark in marks])
+    audit.record(by, "formation.attendance.recorded", session, data | ({"hours": corrected} if corrected else {}))
     return saved
+
+
+def _hours_corrected(session: Session, enrolment_ids: list[int]) -> dict[int, str]:
+    """A completed session's hours attended (what its certificates print) follow a correction of its marks;
+    before completion they are counted by the completion itself. {enrolment id: new hours} for those changed."""
+    if session.status != Session.Status.COMPLETED:
+        return {}
+    hours, corrected = attended_hours(session), {}
+    for enrolment in Enrolment.objects.select_for_update().filter(pk__in=enrolment_ids):
+        attended = hours.get(enrolment.pk, Decimal("0.00"))
+        if enrolment.attended_hours != attended:
+            enrolment.attended_hours = attended
+            enrolment.save(update_fields=["attended_hours"])
+            corrected[enrolment.pk] = str(attended)
+    return corrected
 
 
 @transaction.atomic

@@ -178,6 +178,16 @@ class TestDocuments:
         assert "Aminata Diallo" in text and "Sauveteur secouriste du travail" in text and "10,50 h sur 14 h prévues" in text
         assert completed.organisation.legal_name in text
 
+    def test_a_mark_corrected_after_completion_reaches_the_certificate(self, completed, session, trainer_user):
+        excused = session.slots.order_by("starts_at")[2]
+        attendance.record_attendance(slot_id=excused.pk, marks=[attendance.Mark(completed.pk, "present", PNG)],
+                                     by=trainer_user)
+        completed.refresh_from_db()
+        assert completed.attended_hours == Decimal("14.00")
+        assert "14 h sur 14 h prévues" in pdf_text(documents.certificate(completed))
+        entry = AuditEntry.objects.filter(action="formation.attendance.recorded").first()
+        assert entry.data["hours"] == {str(completed.pk): "14.00"}
+
     def test_attestation_lists_each_objective_and_its_result(self, completed):
         text = pdf_text(documents.attestation(completed))
         assert "Identifier les étapes d'un parcours" in text and "Acquis" in text and "En cours d’acquisition" in text

@@ -335,6 +335,14 @@ class TestSessionChanges:
         session.refresh_from_db()
         assert session.capacity == 3
 
+    def test_a_minimum_above_the_capacity_is_refused_in_french(self, client, staff_user):
+        session = SessionFactory(capacity=8, min_participants=4)
+        client.force_login(staff_user)
+        response = self.post(client, session, min_participants=9)
+        assert response.status_code == 200 and "Le minimum ne peut pas dépasser la capacité" in response.content.decode()
+        session.refresh_from_db()
+        assert (session.capacity, session.min_participants) == (8, 4)
+
     def test_a_new_place_raises_the_calendar_sequence(self, client, staff_user, session):
         client.force_login(staff_user)
         self.post(client, session, venue=VenueFactory().pk)
