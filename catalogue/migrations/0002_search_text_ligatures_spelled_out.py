@@ -4,7 +4,7 @@ a ligature has no accent to remove: spelling it out in the stored text is all th
 
 from django.db import migrations
 
-LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})  # catalogue.search.LIGATURES when this migration was written
 
 
 def spell_out_ligatures(apps, schema_editor):
