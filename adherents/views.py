@@ -83,7 +83,8 @@ class EmployeeListView(OrganisationMixin, FilteredTableView):
     template_name = "adherents/employee_list.html"
 
     def get_queryset(self):
-        return Employee.objects.active().filter(organisation=self.organisation)
+        # Only the columns shown and exported: an adaptation need is read on the employee's own page, not listed.
+        return Employee.objects.active().filter(organisation=self.organisation).only(*EmployeeTable.Meta.fields)
 
     def get_table_kwargs(self):
         return {

@@ -1,7 +1,7 @@
 """Pagination for the house lists: forgiving page numbers, and the total read with the page."""
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django_tables2.rows import BoundRows
 
 
@@ -25,6 +25,17 @@ class ForgivingPaginator(Paginator):
             return max(self.num_pages, 1)
 
 
+def ordered_to_the_row(queryset: QuerySet) -> QuerySet:
+    """The queryset ordered as asked, then by primary key: rows that tie on the columns sorted on (two employees
+    both named Marie Martin) keep one place, so that none shows on two pages and none on neither."""
+    query = queryset.query
+    ordering = list(query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ())
+    primary_key = queryset.model._meta.pk.name
+    if ordering and ordering[-1] in ("pk", "-pk", primary_key, f"-{primary_key}"):
+        return queryset
+    return queryset.order_by(*ordering, "pk")
+
+
 class CountInPageQuery:
     """Pagination reading a page and the total in one query (COUNT(*) OVER ()).
 
@@ -35,6 +46,7 @@ class CountInPageQuery:
     LAST_OFFSET = 2**31
 
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        self.data.data = ordered_to_the_row(self.data.data)
         paginator = paginator_class(self.rows, per_page or self._meta.per_page, *args, **kwargs)
         try:
             number = int(page)

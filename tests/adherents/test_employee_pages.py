@@ -43,6 +43,18 @@ class TestEmployeeList:
         assert response.status_code == 200
         assert "Diallo" not in response.content.decode()
 
+    def test_a_refused_filter_value_says_why_next_to_its_field(self, hr_client, organisation):
+        page = hr_client.get(employees_url(organisation, population="martian")).content.decode()
+        assert 'aria-describedby="id_population_errors"' in page
+        assert '<div class="invalid-feedback" id="id_population_errors">Sélectionnez un choix valide' in page
+
+    def test_the_list_does_not_load_what_it_does_not_show(self, hr_client, organisation):
+        EmployeeFactory(organisation=organisation, adaptation_need="Rampe d’accès")
+        with CaptureQueriesContext(connection) as queries:
+            hr_client.get(employees_url(organisation))
+        page_query = next(query["sql"] for query in queries if "COUNT(" in query["sql"])
+        assert "adaptation_need" not in page_query and "created_at" not in page_query
+
     def test_csv_export_contains_the_filtered_rows(self, hr_client, organisation):
         EmployeeFactory(organisation=organisation, last_name="Diallo", population="insertion", contract_type="CDDI")
         EmployeeFactory(organisation=organisation, last_name="Durand", population="permanent", contract_type="CDI")

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.models import AuditEntry
-from core.pagination import ForgivingPaginator
+from core.pagination import ForgivingPaginator, ordered_to_the_row
 from core.tables import AuditEntryTable
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +46,32 @@ class TestCountInPageQuery:
 
     def test_rows_per_page_are_capped(self):
         assert paginated(1, per_page=10_000).paginator.per_page == ForgivingPaginator.MAX_PER_PAGE
+
+
+class TestRowsThatTie:
+    """Rows equal on the columns sorted on are ordered by primary key: each shows on exactly one page."""
+
+    @pytest.fixture
+    def namesakes(self):
+        AuditEntry.objects.bulk_create(AuditEntry(action="same.action") for _ in range(25))
+        return list(AuditEntry.objects.order_by("pk").values_list("pk", flat=True))
+
+    def test_every_row_is_on_exactly_one_page(self, namesakes):
+        seen = []
+        for page in (1, 2, 3):
+            with CaptureQueriesContext(connection) as queries:
+                table = paginated(page)
+                seen += [row.record.pk for row in table.page.object_list]
+            assert queries[-1]["sql"].rstrip().endswith(f'"action" ASC, "core_auditentry"."id" ASC LIMIT 10'
+                                                          + (f" OFFSET {(page - 1) * 10}" if page > 1 else ""))
+        assert seen == namesakes
+
+    @pytest.mark.parametrize("ordering", [("action", "pk"), ("action", "-id")])
+    def test_an_order_already_ending_on_the_primary_key_is_kept(self, ordering):
+        assert ordered_to_the_row(AuditEntry.objects.order_by(*ordering)).query.order_by == ordering
+
+    def test_the_models_default_order_is_kept_before_the_primary_key(self):
+        from adherents.models import Delegation
+
+        assert Delegation._meta.ordering == ["name"]
+        assert ordered_to_the_row(Delegation.objects.all()).query.order_by == ("name", "pk")
