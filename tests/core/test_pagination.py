@@ -62,7 +62,7 @@ class TestRowsThatTie:
             with CaptureQueriesContext(connection) as queries:
                 table = paginated(page)
                 seen += [row.record.pk for row in table.page.object_list]
-            assert queries[-1]["sql"].rstrip().endswith(f'"action" ASC, "core_auditentry"."id" ASC LIMIT 10'
+            assert queries[-1]["sql"].rstrip().endswith('"action" ASC, "core_auditentry"."id" ASC LIMIT 10'
                                                           + (f" OFFSET {(page - 1) * 10}" if page > 1 else ""))
         assert seen == namesakes
 
