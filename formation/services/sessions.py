@@ -14,7 +14,7 @@ from formation.hours import attended_hours
 from formation.models import Enrolment, Session, Slot, Trainer, Venue
 from formation.scheduling import plan_slots
 from formation.services import surveys
-from formation.services.common import locked_session, notify, require_training_staff
+from formation.services.common import convoke_if_due, locked_session, notify, require_training_staff
 from formation.services.enrolment import fill_free_seats
 
 S = Session.Status
@@ -145,6 +145,7 @@ def update_session(
     session.trainers.set(trainer_ids)
     audit.record(by, "formation.session.updated", session, changed)
     notify(promoted, "waitlist_promoted")
+    convoke_if_due(promoted, session)
     return session
 
 
@@ -170,6 +171,13 @@ def reschedule_slot(*, slot_id: int, starts_at: datetime.datetime, ends_at: date
     slot.starts_at, slot.ends_at = starts_at, ends_at
     slot.save(update_fields=["starts_at", "ends_at"])
     _refresh_bounds(session)
+    first_day = timezone.localtime(session.starts_at).date()
+    if session.enrolment_deadline > first_day:  # refused: the transaction rolls the move back
+        raise SessionStateError(
+            _("This move would start the session on %(start)s, before its enrolment deadline (%(deadline)s): "
+              "bring the deadline forward first.")
+            % {"start": formats.date_format(first_day), "deadline": formats.date_format(session.enrolment_deadline)}
+        )
     session.sequence += 1
     session.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
     audit.record(by, "formation.slot.rescheduled", session, {
