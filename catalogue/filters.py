@@ -6,6 +6,7 @@ from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Delegation
+from catalogue.forms import PriceField
 from catalogue.models import Audience, Course, Modality, Theme
 from catalogue.search import normalise as collation_key
 from catalogue.sessions import with_upcoming_session
@@ -54,6 +55,12 @@ def read_choice_lists() -> tuple[list[tuple], list[tuple]]:
     return [row[1:] for row in rows if row[0] == "theme"], [row[1:] for row in rows if row[0] == "delegation"]
 
 
+class PriceFilter(django_filters.NumberFilter):
+    """A price bound typed as in the course form ("149,50" or "149.50"), see PriceField."""
+
+    field_class = PriceField
+
+
 class CourseFilterForm(forms.Form):
     """Ranges typed backwards are put right; a negative price bound means no bound."""
 
@@ -80,8 +87,8 @@ class CourseFilter(ListFilterSet):
     audience = django_filters.ChoiceFilter(
         label=_("Audience"), choices=Audience.choices, method="for_audience", empty_label=_("Any audience")
     )
-    min_price = django_filters.NumberFilter(label=_("Price from (€)"), field_name="listed_price", lookup_expr="gte")
-    max_price = django_filters.NumberFilter(label=_("Price up to (€)"), field_name="listed_price", lookup_expr="lte")
+    min_price = PriceFilter(label=_("Price from (€)"), field_name="listed_price", lookup_expr="gte")
+    max_price = PriceFilter(label=_("Price up to (€)"), field_name="listed_price", lookup_expr="lte")
     # The session filters apply together, in filter_queryset: one session must meet them all.
     upcoming = django_filters.BooleanFilter(
         label=_("Only courses with an upcoming session"), widget=forms.CheckboxInput, method="together"

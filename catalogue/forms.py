@@ -1,4 +1,8 @@
+import re
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Course
@@ -15,6 +19,37 @@ class LinesField(forms.CharField):
 
     def to_python(self, value) -> list[str]:
         return [line.strip() for line in (super().to_python(value) or "").splitlines() if line.strip()]
+
+
+# An amount as people type it: digits, perhaps grouped by threes with spaces, then a comma or a point before
+# the decimals. One separator at most, so nothing is guessed: "1.234,50" and "1,234.50" fit no rule.
+AMOUNT = re.compile(r"-?([0-9]+|[0-9]{1,3}( [0-9]{3})+)([.,][0-9]+)?")
+AMOUNT_LIKE = re.compile(r"[-+0-9 .,]+")
+
+
+class PriceField(forms.DecimalField):
+    """An amount in euros in a text box: a number box lets Chromium drop a French decimal comma, so "150,50"
+    reached the server as 15050. Reads "150,50" and "150.50" alike, whatever the page's language, refuses
+    both separators together rather than guessing, and shows the current amount localised ("150,50" in French).
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    default_error_messages = {
+        "amount_format": _("Enter an amount such as 1234,50: digits, then a comma or a point before the cents."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"localize": True} | kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        text = " ".join(str(value).split())  # any spaces, the narrow no-break space included
+        if AMOUNT.fullmatch(text):
+            return Decimal(text.replace(" ", "").replace(",", "."))
+        if AMOUNT_LIKE.fullmatch(text):
+            raise ValidationError(self.error_messages["amount_format"], code="amount_format")
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class CourseIdentityMixin:
@@ -47,7 +82,8 @@ class CourseForm(CourseIdentityMixin, forms.ModelForm):
             "accessibility", "access_delay", "contact_name", "contact_email", "nsf_code", "certification_code",
             "member_price", "public_price", "intra_price_per_day",
         ]
-        field_classes = {"themes": ModelChoicesField}
+        field_classes = {"themes": ModelChoicesField, "member_price": PriceField, "public_price": PriceField,
+                         "intra_price_per_day": PriceField}
         help_texts = {"themes": _("Hold Ctrl (or Cmd on a Mac) to choose several.")}
         widgets = {
             "themes": forms.SelectMultiple(attrs={"size": 8}),

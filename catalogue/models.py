@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Organisation
 from catalogue.pricing import Price, PriceBasis, Rates, basis_for
-from catalogue.search import search_document, search_words
+from catalogue.search import normalise, search_document, search_words
 
 MAX_OBJECTIVES = 20
 MAX_OBJECTIVE_LENGTH = 300
@@ -172,6 +172,8 @@ class Course(models.Model):
     )
     published = models.BooleanField(_("published"), default=False)
     search_text = models.TextField(_("search text"), editable=False, default="")
+    # The title without accents or capitals: sorted as such, « Éducation » comes before « Zéro déchet ».
+    sort_title = models.TextField(_("sort title"), editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
@@ -180,7 +182,7 @@ class Course(models.Model):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
-        ordering = ["title", "pk"]
+        ordering = ["sort_title", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(member_price__gte=0) & Q(public_price__gte=0) & Q(intra_price_per_day__gte=0),
@@ -223,8 +225,9 @@ class Course(models.Model):
         return "-".join(part for part in (slugify(title)[:200], code.lower()) if part)
 
     def derive_fields(self) -> None:
-        """Set the slug and search text from the code, title and objectives."""
+        """Set the slug, search text and sort title from the code, title and objectives."""
         self.slug = self.address_for(title=self.title, code=self.code)
+        self.sort_title = normalise(self.title)
         self.search_text = search_document(code=self.code, title=self.title, objectives=self.objectives)
 
     def price_on(self, basis: PriceBasis) -> Price:
@@ -233,6 +236,10 @@ class Course(models.Model):
     def price_for(self, organisation: Organisation | None, *, on: datetime.date) -> Price:
         """The price per trainee this organisation pays for an enrolment made on `on` (see catalogue.pricing)."""
         return self.price_on(basis_for(organisation, on=on))
+
+    def intra_session_price(self) -> Decimal:
+        """What one organisation pays for a whole session of its own: the price per day times the days."""
+        return (self.intra_price_per_day * self.duration_days).quantize(Decimal("0.01"))
 
     @property
     def member_saving(self) -> Decimal:

@@ -19,6 +19,14 @@ def _require_editor(by) -> None:
         raise PermissionDenied
 
 
+def _course_values(data: dict) -> dict:
+    """The course's fields from cleaned form data, texts with the line endings they are stored with: browsers
+    send a text area's lines ending in \\r\\n, which would otherwise count as a change of every text typed
+    on more than one line."""
+    return {field: data[field].replace("\r\n", "\n") if isinstance(data[field], str) else data[field]
+            for field in COURSE_FIELDS}
+
+
 def _snapshot(course: Course) -> dict:
     data = {field: getattr(course, field) for field in COURSE_FIELDS}
     data["themes"] = sorted(course.themes.values_list("slug", flat=True))
@@ -30,7 +38,7 @@ def _snapshot(course: Course) -> dict:
 def create_course(*, data: dict, by) -> Course:
     """Add a course, unpublished, from data already cleaned by CourseForm (with its `themes`)."""
     _require_editor(by)
-    course = Course(**{field: data[field] for field in COURSE_FIELDS})
+    course = Course(**_course_values(data))
     course.derive_fields()
     course.save()
     course.themes.set(data["themes"])
@@ -40,18 +48,21 @@ def create_course(*, data: dict, by) -> Course:
 
 @transaction.atomic
 def update_course(*, course_id: int, data: dict, by) -> Course:
-    """Change a course's public information; the audit log keeps the old and new values."""
+    """Change a course's public information; the audit log keeps the old and new values. A form saved
+    unchanged writes nothing: the public "last updated" date and the order of the manage list stay."""
     _require_editor(by)
     course = Course.objects.select_for_update().get(pk=course_id)
-    before = _snapshot(course)
-    for field in COURSE_FIELDS:
-        setattr(course, field, data[field])
+    values = _course_values(data)
+    after = values | {"themes": sorted(theme.slug for theme in data["themes"]), "published": course.published}
+    diff = audit.changes(_snapshot(course), after)
+    if not diff:
+        return course
+    for field, value in values.items():
+        setattr(course, field, value)
     course.derive_fields()
     course.save()
     course.themes.set(data["themes"])
-    diff = audit.changes(before, _snapshot(course))
-    if diff:
-        audit.record(by, "catalogue.course.updated", course, diff)
+    audit.record(by, "catalogue.course.updated", course, diff)
     return course
 
 

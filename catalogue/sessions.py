@@ -33,7 +33,7 @@ def with_next_session(courses):
 def order_by_next_session(courses, descending: bool):
     """Courses without an upcoming session come last, whichever the direction."""
     key = F("next_session").desc(nulls_last=True) if descending else F("next_session").asc(nulls_last=True)
-    return courses.order_by(key, "title", "pk")
+    return courses.order_by(key, "sort_title", "pk")
 
 
 def with_upcoming_session(
@@ -41,7 +41,8 @@ def with_upcoming_session(
     before: datetime.date | None = None,
 ):
     """Courses with one upcoming session meeting every condition given (in the delegation of that code, within
-    the dates)."""
+    the dates), `next_session` then the start of the first such session: a visitor who asked for March should
+    not read an earlier session elsewhere as the course's next one."""
     condition = Q(course=OuterRef("pk"))
     if delegation:
         condition &= Q(venue__delegation__code=delegation)
@@ -49,7 +50,10 @@ def with_upcoming_session(
         condition &= Q(starts_at__date__gte=after)
     if before is not None:
         condition &= Q(starts_at__date__lte=before)
-    return courses.filter(Exists(upcoming_sessions().filter(condition)))
+    matching = upcoming_sessions().filter(condition)
+    return courses.filter(Exists(matching)).annotate(
+        next_session=Subquery(matching.order_by("starts_at").values("starts_at")[:1])
+    )
 
 
 def sessions_of(course):

@@ -24,10 +24,11 @@ from core.declarations import ListTable
 
 class CourseColumns(tables.Table):
     """What every course list has: themes named from the ids listed with each course (see
-    Course.for_listing), and the sort keys of the catalogue (sorting an export like its page)."""
+    Course.for_listing), and the sort keys of the catalogue (sorting an export like its page); titles sort
+    by their accent-free form (Course.sort_title)."""
 
     code = tables.Column()
-    title = tables.Column(verbose_name=_("Course"))
+    title = tables.Column(verbose_name=_("Course"), order_by=("sort_title", "pk"))
     themes = tables.Column(verbose_name=_("Themes"), orderable=False)
     next_session = DateTimeColumn(verbose_name=_("Next session"), format="d/m/Y")
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import factory
 
 from catalogue.models import Audience, Course, Modality, Theme
-from catalogue.search import search_document
+from catalogue.search import normalise, search_document
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -46,6 +46,8 @@ class CourseFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(
         lambda course: search_document(code=course.code, title=course.title, objectives=course.objectives)
     )
+
+    sort_title = factory.LazyAttribute(lambda course: normalise(course.title))
 
     @factory.post_generation
     def themes(obj, create, extracted, **kwargs):
