@@ -205,6 +205,8 @@ class Employee(models.Model):
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The organisation's calendar feed prints its trainees' names: its ETag follows their last change.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EmployeeQuerySet.as_manager()
 

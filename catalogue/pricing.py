@@ -19,6 +19,8 @@ from adherents.models import Membership, Organisation
 class PriceBasis(models.TextChoices):
     MEMBER = "member", _("member rate")
     PUBLIC = "public", _("public rate")
+    # An intra session's trainees cost nothing each: their organisation pays the session's flat price, once.
+    INTRA = "intra", _("included in the intra session's flat price")
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ ACTIONS = {
     "formation.session.opened": _("Session opened for enrolment"),
     "formation.session.updated": _("Session changed"),
     "formation.slot.rescheduled": _("Half-day rescheduled"),
+    "formation.trainer.sessions_resequenced": _("Trainer renamed: calendars updated"),
+    "formation.venue.sessions_resequenced": _("Venue changed: calendars updated"),
     "mutualisation.account.opened": _("Fund account opened"),
     "mutualisation.contribution.paid": _("Contribution payment recorded"),
     "mutualisation.contribution_payment.cancelled": _("Contribution payment cancelled"),

@@ -6,12 +6,9 @@ from adherents.access import member_of
 from core.roles import Role
 from formation.models import Enrolment, Session
 from formation.services.attendance import teaches
+from formation.services.common import is_training_staff  # noqa: F401 -- the pages ask it here too
 
 STAFF = (Role.ADMIN, Role.TRAINING, Role.FINANCE)
-
-
-def is_training_staff(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN))
 
 
 def visible_sessions(user):
@@ -68,7 +65,8 @@ def enrolment_scope(user, session: Session) -> str | None:
 
 def visible_enrolments(user, session: Session):
     """Staff and the session's trainers see everyone enrolled; member HR only their own employees."""
-    enrolments = Enrolment.objects.filter(session=session).select_related("employee", "organisation")
+    # Through the session's own manager: each enrolment's `session` is this one, without a query per row.
+    enrolments = session.enrolments.select_related("employee", "organisation")
     scope = enrolment_scope(user, session)
     if scope == "all":
         return enrolments

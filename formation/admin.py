@@ -19,6 +19,7 @@ from formation.models import (
     TrainerSignature,
     Venue,
 )
+from formation.services import places
 
 EMPLOYEE_SEARCH = ("enrolment__employee__last_name", "enrolment__employee__first_name",
                    "enrolment__session__course__title")
@@ -32,6 +33,12 @@ class VenueAdmin(AuditedAdmin):
     search_fields = ("name", "city", "postal_code", "address")
     list_select_related = ("delegation",)
 
+    def save_model(self, request, obj, form, change):
+        """Saved and audited as any admin change; then the sessions there tell calendars of a new address."""
+        super().save_model(request, obj, form, change)
+        if change:
+            places.venue_edited(venue=obj, fields=form.changed_data, by=request.user)
+
 
 @admin.register(Trainer)
 class TrainerAdmin(AuditedAdmin):
@@ -41,6 +48,12 @@ class TrainerAdmin(AuditedAdmin):
     autocomplete_fields = ("user",)
     readonly_fields = ("calendar_token",)
     list_select_related = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        """Saved and audited as any admin change; then the trainer's sessions tell calendars of a new name."""
+        super().save_model(request, obj, form, change)
+        if change:
+            places.trainer_edited(trainer=obj, fields=form.changed_data, by=request.user)
 
 
 class SlotInline(ReadOnlyInline):

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from formation.models import Assessment, Attendance, ContactAttempt
 
 
-class ContactForm(forms.Form):
+class FollowUpForm(forms.Form):
+    """Something that happened with a trainee: on a day that has come."""
+
     on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.ChoiceField(label=_("Channel"), choices=ContactAttempt.Channel.choices)
-    note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_on(self) -> datetime.date:
         if self.cleaned_data["on"] > timezone.localdate():
@@ -18,8 +18,12 @@ class ContactForm(forms.Form):
         return self.cleaned_data["on"]
 
 
-class AbandonForm(forms.Form):
-    on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+class ContactForm(FollowUpForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactAttempt.Channel.choices)
+    note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AbandonForm(FollowUpForm):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.fields import is_database_id
 from formation.access import is_training_staff
 from formation.attendance_forms import ATTENDANCE_CHOICES, RESULT_CHOICES, AbandonForm, ContactForm
 from formation.exceptions import FormationError
@@ -61,6 +63,9 @@ class AttendanceView(AttendanceSessionMixin, TemplateView):
             else:
                 marks = [Mark(e.pk, request.POST.get(f"status-{e.pk}", ""), request.POST.get(f"signature-{e.pk}", ""))
                          for e in self.trainees() if request.POST.get(f"status-{e.pk}")]
+                if not marks:
+                    messages.info(request, _("Nothing was saved: choose present, absent or excused for a trainee."))
+                    return redirect("formation:attendance", self.session.pk, self.slot.pk)
                 services.record_attendance(slot_id=self.slot.pk, marks=marks, by=request.user)
                 messages.success(request, _("Attendance saved for %(slot)s.") % {"slot": self.slot})
         except FormationError as error:
@@ -82,14 +87,15 @@ class AssessmentView(AttendanceSessionMixin, TemplateView):
 
     def post(self, request, pk):
         try:
-            for enrolment in self.trainees():
-                results = {}
-                for position, _text in enumerate(self.session.course.objectives):
-                    value = request.POST.get(f"result-{enrolment.pk}-{position}")
-                    if value:
-                        results[position] = value
-                if results:
-                    services.record_assessments(enrolment_id=enrolment.pk, results=results, by=request.user)
+            with transaction.atomic():  # one refused value saves no trainee's results: the page is sent again whole
+                for enrolment in self.trainees():
+                    results = {}
+                    for position, _text in enumerate(self.session.course.objectives):
+                        value = request.POST.get(f"result-{enrolment.pk}-{position}")
+                        if value:
+                            results[position] = value
+                    if results:
+                        services.record_assessments(enrolment_id=enrolment.pk, results=results, by=request.user)
         except FormationError as error:
             messages.error(request, error.message)
         else:
@@ -119,7 +125,8 @@ class FollowUpView(AttendanceSessionMixin, TemplateView):
         }
 
     def post(self, request, pk):
-        enrolment = self.session.enrolments.filter(pk=request.POST.get("enrolment") or 0).first()
+        enrolment_id = request.POST.get("enrolment", "")
+        enrolment = self.session.enrolments.filter(pk=enrolment_id).first() if is_database_id(enrolment_id) else None
         if enrolment is None:
             raise Http404
         form_class = AbandonForm if "abandon" in request.POST else ContactForm

@@ -37,8 +37,8 @@ REFRESH = datetime.timedelta(hours=1)
 HISTORY = datetime.timedelta(days=365)
 # Part of every ETag: change it whenever the same data is written differently.
 FORMAT = "1"
-# Every status a session keeps once it has been published: cancelled sessions stay, marked cancelled.
-PUBLIC_STATUSES = (*Session.PUBLISHED_STATUSES, S.COMPLETED, S.CANCELLED)
+# The statuses only a published session can have (cancelled is not one: a draft can be cancelled too).
+PUBLISHED_FOR_GOOD = (*Session.PUBLISHED_STATUSES, S.COMPLETED)
 ICAL_STATUS = {
     S.DRAFT: "TENTATIVE", S.OPEN: "TENTATIVE", S.FULL: "TENTATIVE",
     S.CONFIRMED: "CONFIRMED", S.COMPLETED: "CONFIRMED", S.CANCELLED: "CANCELLED",
@@ -60,14 +60,23 @@ def _recent(sessions: QuerySet) -> QuerySet:
     return sessions.filter(ends_at__gte=timezone.now() - HISTORY)
 
 
+def _published(sessions: QuerySet) -> QuerySet:
+    """Sessions that were published: cancelled ones stay (marked cancelled), unless cancelled while still drafts.
+
+    published_at (set by open_session) is what tells; a status past draft other than cancelled tells as well,
+    which also covers rows written without the services (demo data, test factories).
+    """
+    return sessions.filter(Q(published_at__isnull=False) | Q(status__in=PUBLISHED_FOR_GOOD))
+
+
 def public_sessions() -> QuerySet:
     """Inter sessions once published, cancelled ones included; intra sessions belong to their organisation."""
-    return _recent(Session.objects.filter(kind=Session.Kind.INTER, status__in=PUBLIC_STATUSES))
+    return _recent(_published(Session.objects.filter(kind=Session.Kind.INTER)))
 
 
 def trainer_sessions(trainer_id: int) -> QuerySet:
-    """The sessions the trainer runs, once out of draft (as formation.access shows them to trainers)."""
-    return _recent(Session.objects.filter(trainers=trainer_id).exclude(status=S.DRAFT))
+    """The sessions the trainer runs, once published (as formation.access shows them to trainers)."""
+    return _recent(_published(Session.objects.filter(trainers=trainer_id)))
 
 
 def organisation_enrolments(organisation_id: int) -> QuerySet:
@@ -94,6 +103,9 @@ class Feed:
     private: bool = False                # remote links: for the trainers and the trainees' organisation
     organisation_id: int | None = None   # name this organisation's trainees, and no one else
     subscribed: bool = True              # polled by calendar clients (refresh hints), not a one-off download
+    # Whether Last-Modified can be trusted: not where a session leaves the feed while staying unchanged (a trainer
+    # taken off it, an enrolment cancelled), since no date left in the feed records the removal; the ETag does.
+    dated: bool = True
 
 
 # --- cheap version of a feed, for ETag and Last-Modified -------------------------------------------------
@@ -101,24 +113,32 @@ class Feed:
 def version(feed: Feed, *, base_url: str) -> tuple[str, datetime.datetime | None]:
     """The feed's ETag and last modification, from aggregates only: answering 304 never builds the feed.
 
-    The ETag changes with anything the feed shows: sessions (updated_at, SEQUENCE), courses, trainer links
-    and, for an organisation, its enrolments. Last-Modified is the latest of those dates.
+    The ETag changes with anything the feed shows: its name, sessions (updated_at, SEQUENCE), courses, venues,
+    trainers and their links to sessions and, for an organisation, its enrolments and their employees. Last-Modified
+    is the latest of those dates, or None for a feed that is not `dated`.
     """
     ids = feed.sessions.values("pk")
     state = feed.sessions.aggregate(
         count=Count("pk"), sequence=Sum("sequence"), changed=Max("updated_at"), course=Max("course__updated_at"),
+        venue=Max("venue__updated_at"),
     )
-    state |= Session.trainers.through.objects.filter(session__in=ids).aggregate(trainers=Count("pk"), link=Max("pk"))
-    dates = [state["changed"], state["course"]]
+    state |= Session.trainers.through.objects.filter(session__in=ids).aggregate(
+        trainers=Count("pk"), link=Max("pk"), trainer=Max("trainer__updated_at"),
+    )
+    dates = [state["changed"], state["course"], state["venue"], state["trainer"]]
     if feed.organisation_id is not None:
         enrolments = organisation_enrolments(feed.organisation_id).filter(session__in=ids).aggregate(
             enrolled=Max("enrolled_at"), left=Max("cancelled_at"), promoted=Max("promoted_at"),
+            employee=Max("employee__updated_at"),
             **{f"{status}_count": Count("pk", filter=Q(status=status)) for status in Enrolment.Status.values},
         )
         state |= enrolments
-        dates += [enrolments["enrolled"], enrolments["left"], enrolments["promoted"]]
-    source = repr((FORMAT, feed.key, feed.private, base_url, translation.get_language(), sorted(state.items())))
+        dates += [enrolments["enrolled"], enrolments["left"], enrolments["promoted"], enrolments["employee"]]
+    source = repr((FORMAT, feed.key, feed.name, feed.private, base_url, translation.get_language(),
+                   sorted(state.items())))
     etag = f'"{hashlib.sha256(source.encode()).hexdigest()[:32]}"'
+    if not feed.dated:
+        return etag, None
     return etag, max((date for date in dates if date is not None), default=None)
 
 
@@ -192,16 +212,25 @@ def paris_timezone() -> Timezone:
 
 
 def _head(feed: Feed, method: str | None) -> bytes:
-    """BEGIN:VCALENDAR, its properties and the VTIMEZONE: everything before the events."""
+    """BEGIN:VCALENDAR, its properties and the VTIMEZONE: everything before the events.
+
+    The name is written here as TEXT, escaped: icalendar writes NAME and X-WR-CALNAME as given, and an
+    organisation's name may hold commas, semicolons and backslashes.
+    """
     calendar = Calendar.new(
-        prodid=PRODID, calscale="GREGORIAN", method=method, name=feed.name, uid=f"{feed.key}@{UID_DOMAIN}",
+        prodid=PRODID, calscale="GREGORIAN", method=method, uid=f"{feed.key}@{UID_DOMAIN}",
         refresh_interval=REFRESH if feed.subscribed else None,
     )
     if feed.subscribed:
         calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # required by RFC 7986 5.7
         calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))      # Outlook's refresh hint
-    calendar.add_component(paris_timezone())
-    return calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    name = _text(feed.name)
+    return b"".join([
+        calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n"),
+        _line("NAME", name),
+        _line("X-WR-CALNAME", name),
+        paris_timezone().to_ical(),
+    ])
 
 
 def _names_by_session(rows) -> dict[int, list[str]]:

@@ -1,8 +1,8 @@
 """The iCalendar feeds over HTTP.
 
-Each answer carries an ETag and a Last-Modified computed from a few aggregates (formation.calendar.version):
-a client whose copy is current gets 304 without the feed being built. A wrong token answers the same
-404 as any unknown address.
+Each answer carries an ETag and, except on the personal feeds, a Last-Modified computed from a few aggregates
+(formation.calendar.version): a client whose copy is current gets 304 without the feed being built. A wrong token
+answers the same 404 as any unknown address.
 """
 
 from django.http import Http404, HttpResponse
@@ -76,7 +76,7 @@ class TrainerFeedView(FeedView):
             raise Http404
         name = _("COORACE Formation – %(name)s") % {"name": f"{trainer['first_name']} {trainer['last_name']}"}
         return Feed(key=f"trainer-{trainer['pk']}", name=name, sessions=calendar.trainer_sessions(trainer["pk"]),
-                    private=True)
+                    private=True, dated=False)
 
 
 class OrganisationFeedView(FeedView):
@@ -89,4 +89,4 @@ class OrganisationFeedView(FeedView):
         organisation_id = found["organisation_id"]
         name = _("COORACE Formation – %(name)s") % {"name": found["organisation__legal_name"]}
         return Feed(key=f"organisation-{organisation_id}", name=name, private=True, organisation_id=organisation_id,
-                    sessions=calendar.organisation_sessions(organisation_id))
+                    sessions=calendar.organisation_sessions(organisation_id), dated=False)

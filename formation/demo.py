@@ -96,6 +96,8 @@ def seed_sessions(count: int, rng: random.Random) -> int:
             enrolment_deadline=planned[0].starts_at.date() - datetime.timedelta(days=7),
             starts_at=planned[0].starts_at, ends_at=planned[-1].ends_at,
             cancellation_reason="Nombre d'inscrits insuffisant." if status == S.CANCELLED else "",
+            # Published a few weeks before the deadline (a cancelled demo session had been published first).
+            published_at=None if status == S.DRAFT else min(now, planned[0].starts_at - datetime.timedelta(days=45)),
         ))
         plans.append(planned)
     Session.objects.bulk_create(sessions, batch_size=1000)
@@ -122,7 +124,14 @@ def seed_enrolments(rng: random.Random) -> int:
     enrolments = []
     sessions = Session.objects.exclude(status=S.DRAFT).select_related("course").order_by("pk")
     for index, session in enumerate(sessions):
-        wanted = session.capacity + rng.randint(1, 4) if session.status == S.FULL else rng.randint(2, session.capacity)
+        if session.status == S.FULL:
+            wanted = session.capacity + rng.randint(1, 4)
+        else:  # an open session keeps a seat free
+            wanted = rng.randint(2, session.capacity - (1 if session.status == S.OPEN else 0))
+        # Enrolled in order, a minute apart, before the deadline and never in the future: the waiting list's order.
+        latest = min(timezone.now(), timezone.make_aware(datetime.datetime.combine(session.enrolment_deadline,
+                                                                                 datetime.time(12))))
+        first_at = latest - datetime.timedelta(days=rng.randint(1, 30), minutes=wanted)
         taken, confirmed = set(), 0
         # The demo HR accounts' organisations appear in one session out of three.
         others = rng.sample(sorted(organisations), min(6, len(organisations)))
@@ -134,7 +143,8 @@ def seed_enrolments(rng: random.Random) -> int:
                 continue
             employee_id = rng.choice(employees)
             taken.add(employee_id)
-            basis = basis_for(organisations[organisation_id], on=session.enrolment_deadline)
+            enrolled_at = first_at + datetime.timedelta(minutes=number)
+            basis = basis_for(organisations[organisation_id], on=timezone.localdate(enrolled_at))
             if session.status == S.CANCELLED:
                 status = E.CANCELLED
             elif confirmed < session.capacity:
@@ -142,7 +152,6 @@ def seed_enrolments(rng: random.Random) -> int:
                 confirmed += 1
             else:
                 status = E.CANCELLED if session.status == S.COMPLETED else E.WAITLISTED
-            enrolled_at = session.starts_at - datetime.timedelta(days=rng.randint(8, 40), minutes=number)
             enrolments.append(Enrolment(
                 session=session, employee_id=employee_id, organisation_id=organisation_id, status=status,
                 price_basis=basis, unit_price=session.course.price_on(basis).amount,

@@ -12,12 +12,15 @@ CANCELLING = ("session_cancelled", "enrolment_cancelled")
 
 
 def send_enrolment_notice(*, kind: str, enrolment_id: int) -> None:
-    """Render and queue the `kind` e-mail of an enrolment to the member's HR contact and the employee."""
+    """Render and queue the `kind` e-mail of an enrolment to the member's HR contact and the employee. The
+    waiting-list e-mail gives the position when it is sent, so it is not sent once the enrolment left the list."""
     if kind not in KINDS:
         raise ValueError(f"unknown notice kind {kind!r}")
     enrolment = Enrolment.objects.select_related(
         "session__course", "session__venue", "employee", "organisation"
     ).get(pk=enrolment_id)
+    if kind == "enrolment_waitlisted" and enrolment.status != Enrolment.Status.WAITLISTED:
+        return  # promoted or cancelled before this ran: that notice tells them
     attachments = None
     if kind in CANCELLING:
         attachments = [invitation(enrolment, base_url=settings.SITE_URL).attachment]

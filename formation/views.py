@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -12,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from adherents.access import member_of, organisation_of
 from adherents.models import Employee
+from catalogue.pricing import Price, PriceBasis
 from core.fields import is_database_id
 from core.roles import Role
 from core.views import FilteredTableView, RoleRequiredMixin
@@ -30,7 +33,7 @@ from formation.filters import EnrolmentFilter, SessionFilter
 from formation.forms import CancelSessionForm, ConfirmSessionForm, EnrolForm, SessionChangeForm, SessionForm, SlotForm
 from formation.models import Enrolment, Session, Slot
 from formation.services.attendance import may_take_attendance
-from formation.services.enrolment import SessionUnavailable
+from formation.services.enrolment import PriceChanged, SessionUnavailable, cancellation_refusal, enrolment_refusal
 from formation.tables import EnrolmentTable, SessionTable
 
 TRAINING_ROLES = frozenset({Role.TRAINING, Role.ADMIN})
@@ -78,7 +81,8 @@ class SessionDetailView(SessionMixin, TemplateView):
             # A member's page lists only their own enrolments: the documents' scope holds for every row shown.
             "enrolments": enrolments, "enrolment_scope": enrolment_scope(user, session),
             "document_scope": document_scope(user, session),
-            "is_staff": is_training_staff(user), "may_cancel": may_cancel_enrolments(user),
+            "is_staff": is_training_staff(user),
+            "may_cancel": may_cancel_enrolments(user) and cancellation_refusal(session, user) is None,
             "may_take_attendance": may_take_attendance(user, session) and session.status in TAKES_PLACE,
             "confirmed_count": session.enrolments.filter(
                 status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED]).count(),
@@ -88,7 +92,7 @@ class SessionDetailView(SessionMixin, TemplateView):
         member = member_of(user)
         if member is not None:
             organisation = member.organisation
-            context["price"] = session.course.price_for(organisation, on=timezone.localdate())
+            context["price"] = session.price_for(organisation, on=timezone.localdate())
             context["may_enrol"] = session.accepts_enrolment(timezone.localdate())
         return context
 
@@ -212,6 +216,19 @@ class SlotUpdateView(RoleRequiredMixin, SessionMixin, FormView):
         return redirect(self.session)
 
 
+def previewed_price(data) -> Price | None:
+    """The price per trainee and rate the preview showed (hidden fields): the service compares them with the
+    price it computes, never charges them. None when the confirmation carries none; ValueError when they are
+    not a price."""
+    amount, basis = data.get("previewed_unit_price"), data.get("previewed_price_basis")
+    if amount is None and basis is None:
+        return None
+    try:
+        return Price(Decimal(amount), PriceBasis(basis))
+    except (TypeError, ArithmeticError) as error:
+        raise ValueError(f"not a price: {amount!r} {basis!r}") from error
+
+
 class EnrolView(SessionMixin, FormView):
     """Member HR enrol their employees: choose, check the price and total, confirm."""
 
@@ -228,26 +245,43 @@ class EnrolView(SessionMixin, FormView):
 
     def confirm(self, request):
         """The final POST goes straight to the service, which checks everything (and prices) itself, and
-        refuses what this member may not see: such a session is answered 404, as on every other page."""
+        refuses what this member may not see: such a session is answered 404, as on every other page.
+        A price other than the one previewed shows the preview again, with the new price."""
         ids = request.POST.getlist("employees")
         session_id = self.kwargs["pk"]
         try:
+            expected_price = previewed_price(request.POST)
+        except ValueError:
+            return self.preview_again(request)
+        try:
             if not ids or not all(is_database_id(value) for value in ids):
                 raise EnrolmentError(_("Choose at least one employee."))
-            enrolments = services.enrol_employees(session_id=session_id, employee_ids=[int(v) for v in ids], by=request.user)
+            enrolments = services.enrol_employees(session_id=session_id, employee_ids=[int(v) for v in ids],
+                                                  by=request.user, expected_price=expected_price)
         except Session.DoesNotExist:
             raise Http404 from None
-        except FormationError as error:
-            if isinstance(error, SessionUnavailable) and error.hidden:
-                raise Http404 from None
+        except PriceChanged as error:
             messages.error(request, error.message)
-            return redirect("formation:enrol", session_id)
+            return self.preview_again(request)
+        except FormationError as error:
+            return self.refused(error)
         waiting = sum(e.status == Enrolment.Status.WAITLISTED for e in enrolments)
         messages.success(request, ngettext(
             "%(count)d employee enrolled.", "%(count)d employees enrolled.", len(enrolments)) % {"count": len(enrolments)}
             + (" " + ngettext("%(count)d is on the waiting list.", "%(count)d are on the waiting list.", waiting)
                % {"count": waiting} if waiting else ""))
         return redirect("formation:enrolments")
+
+    def preview_again(self, request):
+        """The preview of the employees posted, with today's price (as the preview step would show it)."""
+        self.organisation = organisation_of(request.user)
+        return self.post(request)
+
+    def refused(self, error: FormationError):
+        if isinstance(error, SessionUnavailable) and error.hidden:
+            raise Http404 from None
+        messages.error(self.request, error.message)
+        return redirect("formation:enrol", self.kwargs["pk"])
 
     def candidates(self):
         enrolled = self.session.enrolments.live().values("employee")
@@ -257,7 +291,7 @@ class EnrolView(SessionMixin, FormView):
         return super().get_form_kwargs() | {"employees": self.candidates()}
 
     def get_context_data(self, **kwargs):
-        price = self.session.course.price_for(self.organisation, on=timezone.localdate())
+        price = self.session.price_for(self.organisation, on=timezone.localdate())
         free = self.session.capacity - self.session.enrolments.confirmed().count()
         return super().get_context_data(**kwargs) | {
             "session": self.session, "price": price, "free": max(free, 0),
@@ -265,7 +299,11 @@ class EnrolView(SessionMixin, FormView):
         }
 
     def form_valid(self, form):
-        """The preview: the chosen employees, the price per trainee and the total, to confirm."""
+        """The preview: the chosen employees, the price per trainee and the total, to confirm. A session that
+        takes no enrolment shows no price to confirm: the refusal the final step would give."""
+        refusal = enrolment_refusal(self.session, self.organisation.pk, timezone.localdate())
+        if refusal:
+            return self.refused(refusal)
         employees = list(form.cleaned_data["employees"])
         context = self.get_context_data(form=form, chosen=employees)
         context["total"] = context["price"].amount * len(employees)
@@ -309,8 +347,11 @@ class EnrolmentCancelView(LoginRequiredMixin, TemplateView):
         return enrolment
 
     def get_context_data(self, **kwargs):
-        late = timezone.localdate() > self.enrolment.session.enrolment_deadline
-        return super().get_context_data(**kwargs) | {"enrolment": self.enrolment, "late": late}
+        session = self.enrolment.session
+        return super().get_context_data(**kwargs) | {
+            "enrolment": self.enrolment, "late": timezone.localdate() > session.enrolment_deadline,
+            "refusal": cancellation_refusal(session, self.request.user),
+        }
 
     def post(self, request, pk):
         try:

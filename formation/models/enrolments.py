@@ -87,7 +87,8 @@ class Enrolment(models.Model):
                 condition=Q(status__in=["confirmed", "waitlisted", "cancelled", "abandoned", "completed"]),
                 name="enrolment_status_known",
             ),
-            models.CheckConstraint(condition=Q(price_basis__in=["member", "public"]), name="enrolment_basis_known"),
+            models.CheckConstraint(condition=Q(price_basis__in=["member", "public", "intra"]),
+                                  name="enrolment_basis_known"),
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="enrolment_cancellation_dated"
             ),

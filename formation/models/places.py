@@ -24,6 +24,8 @@ class Venue(models.Model):
     )
     access_notes = models.TextField(_("how to get there"), blank=True)
     accessibility_notes = models.TextField(_("accessibility"), blank=True)
+    # The calendar feeds print the venue: their ETag follows its last change.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("venue")
@@ -50,6 +52,8 @@ class Trainer(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     external = models.BooleanField(_("external trainer"), default=False)
     calendar_token = models.CharField(_("calendar token"), max_length=64, unique=True, default=new_token)
+    # The calendar feeds print the trainer's name: their ETag follows its last change.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("trainer")

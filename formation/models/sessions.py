@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Delegation, Organisation
 from catalogue.models import Course
+from catalogue.pricing import Price, PriceBasis
 from formation.models.places import Trainer, Venue
 
 
@@ -49,6 +50,10 @@ class Session(models.Model):
         Organisation, verbose_name=_("organisation (intra)"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="intra_sessions",
     )
+    # An intra session's price, for the whole session, frozen when it is scheduled (the course's price per day
+    # times its days): its organisation pays it once, however many trainees it sends.
+    intra_price = models.DecimalField(_("intra price (whole session)"), max_digits=10, decimal_places=2, null=True,
+                                      blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     venue = models.ForeignKey(
         Venue, verbose_name=_("venue"), null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
@@ -62,6 +67,9 @@ class Session(models.Model):
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     cancellation_reason = models.TextField(_("cancellation reason"), blank=True)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    # When the session left draft (open_session). The status cannot tell whether a cancelled session was ever
+    # published; the public and trainers' calendars must not show one that never was.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -77,6 +85,11 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="inter", organisation__isnull=True) | Q(kind="intra", organisation__isnull=False),
                 name="session_intra_has_one_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="inter", intra_price__isnull=True)
+                | Q(kind="intra", intra_price__isnull=False, intra_price__gte=0),
+                name="session_intra_has_a_price",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(venue__isnull=False) | ~Q(remote_url=""),
@@ -103,6 +116,13 @@ class Session(models.Model):
 
     def accepts_enrolment(self, today: datetime.date) -> bool:
         return self.status in self.ENROLLING_STATUSES and today <= self.enrolment_deadline
+
+    def price_for(self, organisation: Organisation | None, *, on: datetime.date) -> Price:
+        """The price per trainee of an enrolment made on `on`: the course's rate for the organisation in an inter
+        session; nothing in an intra session, whose flat price (intra_price) the organisation pays once."""
+        if self.kind == self.Kind.INTRA:
+            return Price(Decimal("0.00"), PriceBasis.INTRA)
+        return self.course.price_for(organisation, on=on)
 
     @property
     def delegation(self) -> Delegation | None:

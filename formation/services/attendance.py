@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import audit
@@ -14,11 +15,14 @@ from core.roles import Role
 from formation.exceptions import FormationError
 from formation.hours import attended_hours
 from formation.models import Assessment, Attendance, ContactAttempt, Enrolment, Session, Slot, TrainerSignature
-from formation.models.attendance import MAX_SIGNATURE_LENGTH
+from formation.signatures import UnreadableSignature, clean_signature
 
-SIGNATURE_PREFIX = "data:image/png;base64,"
 # Who can be marked on a half-day: the trainees holding a seat.
 MARKABLE = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.ABANDONED)
+# Presence and absence are facts of the day; an excused absence can be known in advance.
+TAKEN_ON_THE_DAY = (Attendance.Status.PRESENT, Attendance.Status.ABSENT)
+# How early before a half-day starts the early arrivals can sign (the refusal message says 30 minutes).
+EARLY_ARRIVAL = datetime.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,44 @@ def may_take_attendance(user, session: Session) -> bool:
 
 
 def _check_signature(signature: str) -> str:
-    if signature and (not signature.startswith(SIGNATURE_PREFIX) or len(signature) > MAX_SIGNATURE_LENGTH):
-        raise FormationError(_("The signature could not be read: please sign again."))
-    return signature
+    """The drawing as a clean PNG data URL ("" when none was drawn): whatever else is sent is refused, as the
+    attendance sheet's PDF draws it."""
+    if not signature:
+        return ""
+    try:
+        return clean_signature(signature)
+    except UnreadableSignature as error:
+        raise FormationError(_("The signature could not be read: please sign again.")) from error
+
+
+def _require_started(slot: Slot) -> None:
+    """Nobody can be marked present or absent, nor sign, for a half-day that has not come yet."""
+    if timezone.now() < slot.starts_at - EARLY_ARRIVAL:
+        start = timezone.localtime(slot.starts_at)
+        when = {"day": date_format(start), "time": date_format(start, "TIME_FORMAT")}
+        raise FormationError(_("This half-day starts on %(day)s at %(time)s: attendance can be taken and signed "
+                               "from 30 minutes before.") % when)
+
+
+def _previous_signature(signed: Attendance | TrainerSignature) -> dict:
+    """A stored signature about to be cleared or replaced, for the audit log: the row keeps only the latest,
+    and the log is the only trace left of the image drawn then."""
+    return {"signature": signed.signature, "signed_at": signed.signed_at.isoformat()}
+
+
+def _signature_change(attendance: Attendance, status: str, signature: str) -> dict:
+    """Whether this mark clears the stored signature (no longer present) or replaces it (a new drawing), and
+    if so the previous one."""
+    cleared = status != Attendance.Status.PRESENT
+    redrawn = bool(signature) and signature != attendance.signature
+    if not attendance.signature or not (cleared or redrawn):
+        return {"signature_replaced": False}
+    return {"signature_replaced": True, "previous_signature": _previous_signature(attendance)}
+
+
+def _require_taking_place(session: Session) -> None:
+    if session.status in (Session.Status.CANCELLED, Session.Status.DRAFT):
+        raise FormationError(_("Attendance is taken only for sessions that take place."))
 
 
 @transaction.atomic
@@ -51,13 +90,14 @@ def record_attendance(*, slot_id: int, marks: list[Mark], by) -> list[Attendance
     session = slot.session
     if not may_take_attendance(by, session):
         raise PermissionDenied
-    if session.status in (Session.Status.CANCELLED, Session.Status.DRAFT):
-        raise FormationError(_("Attendance is taken only for sessions that take place."))
+    _require_taking_place(session)
     allowed = set(session.enrolments.filter(status__in=MARKABLE).values_list("pk", flat=True))
     if any(mark.enrolment_id not in allowed for mark in marks):
         raise FormationError(_("Some of these trainees are not enrolled in this session."))
     if any(mark.status not in Attendance.Status.values for mark in marks):
         raise FormationError(_("Unknown attendance status."))
+    if any(mark.status in TAKEN_ON_THE_DAY for mark in marks):
+        _require_started(slot)
     existing = {a.enrolment_id: a for a in Attendance.objects.select_for_update().filter(slot=slot)}
     now, saved, changes = timezone.now(), [], []
     for mark in marks:
@@ -66,8 +106,8 @@ def record_attendance(*, slot_id: int, marks: list[Mark], by) -> list[Attendance
         if attendance is None:
             attendance = Attendance(enrolment_id=mark.enrolment_id, slot=slot)
         elif attendance.status != mark.status or (signature and signature != attendance.signature):
-            changes.append({"enrolment": mark.enrolment_id, "before": attendance.status, "after": mark.status,
-                            "signature_replaced": bool(signature and attendance.signature)})
+            changes.append({"enrolment": mark.enrolment_id, "before": attendance.status, "after": mark.status}
+                           | _signature_change(attendance, mark.status, signature))
         else:
             saved.append(attendance)
             continue
@@ -102,17 +142,24 @@ def _hours_corrected(session: Session, enrolment_ids: list[int]) -> dict[int, st
 
 @transaction.atomic
 def sign_half_day(*, slot_id: int, signature: str, by) -> TrainerSignature:
-    """The trainer signs the half-day's sheet (once; signing again replaces it, and the audit log says so)."""
+    """The trainer signs the half-day's sheet (once; signing again replaces it, and the audit log keeps the
+    previous signature)."""
     slot = Slot.objects.select_related("session").get(pk=slot_id)
     trainer = getattr(by, "trainer", None)
     if trainer is None or not slot.session.trainers.filter(pk=trainer.pk).exists():
         raise PermissionDenied
+    _require_taking_place(slot.session)
     if not signature:
         raise FormationError(_("Draw your signature before saving it."))
-    signed, created = TrainerSignature.objects.update_or_create(
-        slot=slot, trainer=trainer, defaults={"signature": _check_signature(signature), "signed_at": timezone.now()},
+    _require_started(slot)
+    drawing = _check_signature(signature)
+    previous = TrainerSignature.objects.select_for_update().filter(slot=slot, trainer=trainer).first()
+    signed, _created = TrainerSignature.objects.update_or_create(
+        slot=slot, trainer=trainer, defaults={"signature": drawing, "signed_at": timezone.now()},
     )
-    audit.record(by, "formation.attendance.trainer_signed", slot.session, {"slot": slot.pk, "replaced": not created})
+    trace = {"previous_signature": _previous_signature(previous)} if previous else {}
+    audit.record(by, "formation.attendance.trainer_signed", slot.session,
+                 {"slot": slot.pk, "replaced": previous is not None} | trace)
     return signed
 
 
@@ -159,9 +206,13 @@ def record_abandonment(*, enrolment_id: int, on: datetime.date, reason: str, by)
     reason = reason.strip()
     if not reason:
         raise FormationError(_("Say why the trainee gave up."))
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+    enrolment = Enrolment.objects.select_for_update().select_related("session").get(pk=enrolment_id)
     if enrolment.status not in (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED):
         raise FormationError(_("Only a confirmed trainee can abandon."))
+    starts_at = enrolment.session.starts_at
+    if starts_at is None or starts_at > timezone.now():  # before the start, the seat goes back to the waiting list
+        raise FormationError(_("The session has not started yet: cancel the enrolment instead, so that the seat "
+                               "goes to the first on the waiting list."))
     before = enrolment.status
     enrolment.status, enrolment.abandoned_on, enrolment.abandon_reason = Enrolment.Status.ABANDONED, on, reason
     enrolment.save(update_fields=["status", "abandoned_on", "abandon_reason"])

@@ -12,8 +12,12 @@ from formation.models import Enrolment, Session
 from formation.services.convocations import CONVOCATION_BEFORE
 
 
+def is_training_staff(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN))
+
+
 def require_training_staff(user) -> None:
-    if not (user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN)):
+    if not is_training_staff(user):
         raise PermissionDenied
 
 

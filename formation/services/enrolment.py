@@ -22,20 +22,29 @@ from django.utils.translation import gettext as _
 from adherents.access import member_of, organisation_of
 from adherents.models import Employee
 from catalogue.models import Course
+from catalogue.pricing import Price
 from core import audit
-from core.roles import Role
+from core.templatetags.ui import euros
 from formation.exceptions import EnrolmentError
 from formation.models import Enrolment, Session
-from formation.services.common import convoke_if_due, locked_session, notify
+from formation.services.common import convoke_if_due, is_training_staff, locked_session, notify
 
 S = Session.Status
 
 
+def has_started(session: Session) -> bool:
+    """The first half-day has begun: a seat freed from now on is no longer anyone's to take."""
+    return session.starts_at is not None and session.starts_at <= timezone.now()
+
+
 def fill_free_seats(session: Session) -> list[Enrolment]:
-    """Give free seats to the waiting list in order of enrolment, then set open/full. Needs the seat lock."""
+    """Give free seats to the waiting list in order of enrolment, then set open/full. Needs the seat lock.
+
+    Nobody is promoted once the session has started: they would join a training already under way (and be
+    marked absent from every half-day at completion)."""
     free = session.capacity - session.enrolments.confirmed().count()
     promoted = []
-    if free > 0 and session.status in Session.ENROLLING_STATUSES + (S.CONFIRMED,):
+    if free > 0 and session.status in Session.ENROLLING_STATUSES + (S.CONFIRMED,) and not has_started(session):
         now = timezone.now()
         for enrolment in session.enrolments.waitlisted().order_by("enrolled_at", "pk")[:free]:
             enrolment.status, enrolment.promoted_at = Enrolment.Status.CONFIRMED, now
@@ -43,8 +52,19 @@ def fill_free_seats(session: Session) -> list[Enrolment]:
             promoted.append(enrolment)
         free -= len(promoted)
     if session.status in Session.ENROLLING_STATUSES:
-        session.status = S.FULL if free <= 0 else S.OPEN
+        _set_enrolling_status(session, S.FULL if free <= 0 else S.OPEN)
     return promoted
+
+
+def _set_enrolling_status(session: Session, status: str) -> None:
+    """Open ⇄ full, unsaved. The calendar events show the status: a change raises their SEQUENCE."""
+    if session.status != status:
+        session.status = status
+        session.sequence += 1
+
+
+class PriceChanged(EnrolmentError):
+    """The price computed at confirmation is not the one the member saw: nothing was enrolled."""
 
 
 class SessionUnavailable(EnrolmentError):
@@ -74,7 +94,9 @@ def _already_enrolled(names) -> EnrolmentError:
     return EnrolmentError(_("Already enrolled in this session: %(names)s.") % {"names": ", ".join(names)})
 
 
-def _enrolment_refusal(session: Session, organisation_id: int, today: datetime.date) -> EnrolmentError | None:
+def enrolment_refusal(session: Session, organisation_id: int, today: datetime.date) -> EnrolmentError | None:
+    """Why this organisation cannot enrol in the session today (the error to raise), or None. A page may ask
+    before showing a price; the enrolment asks again under the seat lock."""
     if session.kind == Session.Kind.INTRA and session.organisation_id != organisation_id:
         code = "reserved"
     elif session.status not in Session.ENROLLING_STATUSES:
@@ -92,23 +114,29 @@ def _on_the_server() -> bool:
     return connection.vendor == "postgresql" and getattr(settings, "FORMATION_ENROL_ON_SERVER", True)
 
 
-def enrol_employees(*, session_id: int, employee_ids: list[int], by) -> list[Enrolment]:
+def enrol_employees(*, session_id: int, employee_ids: list[int], by,
+                    expected_price: Price | None = None) -> list[Enrolment]:
     """Enrol employees of the user's organisation: confirmed while seats remain, then on the waiting list.
 
     The price is the course's member price when the organisation is in good standing today, else the
     public price; it is computed here (never taken from the request) and frozen on each enrolment.
-    A refusal (EnrolmentError, with a French message) changes nothing.
+    `expected_price` is the price the member was shown: when the one frozen differs (the course's price or
+    the membership changed since), PriceChanged undoes the enrolment. A refusal (EnrolmentError, with a
+    French message) changes nothing.
     """
     if member_of(by) is None:
         raise PermissionDenied
     wanted = sorted(set(employee_ids))
     if not wanted:
         raise EnrolmentError(_("Choose at least one employee."))
+    on_the_server = _on_the_server()
     try:
-        if _on_the_server():
-            session, created = _enrol_on_the_server(session_id, wanted, by)
-        else:
-            session, created = _enrol_in_python(session_id, wanted, by)
+        with _enrolment_transaction(on_the_server, expected_price):
+            if on_the_server:
+                session, created = _enrol_on_the_server(session_id, wanted, by)
+            else:
+                session, created = _enrol_in_python(session_id, wanted, by)
+            _check_price(created, expected_price)
     except IntegrityError as error:  # only reachable without the seat lock: the unique constraint is the guard
         raise _already_enrolled(str(e) for e in Employee.objects.filter(pk__in=wanted)) from error
     # Queued on commit: at once when the enrolment was its own transaction (one statement on the server).
@@ -119,12 +147,31 @@ def enrol_employees(*, session_id: int, employee_ids: list[int], by) -> list[Enr
     return created
 
 
+def _enrolment_transaction(on_the_server: bool, expected_price: Price | None):
+    """A transaction (a savepoint inside a caller's) that a refusal rolls back: the price check comes after the
+    inserts, and a constraint refusing an insert must leave a caller's transaction usable. On the server with
+    nothing to compare and no caller's transaction, formation_enrol()'s one statement is its own transaction."""
+    if on_the_server and expected_price is None and not connection.in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic()
+
+
+def _check_price(created: list[Enrolment], expected: Price | None) -> None:
+    if expected is None:
+        return
+    for enrolment in created:
+        if (enrolment.unit_price, enrolment.price_basis) != (expected.amount, expected.basis):
+            raise PriceChanged(
+                _("The price changed since you saw it: %(price)s per trainee now. Check the new total and confirm again.")
+                % {"price": euros(enrolment.unit_price)})
+
+
 def _enrol_on_the_server(session_id: int, wanted: list[int], by) -> tuple[Session, list[Enrolment]]:
-    """One call of formation_enrol() (migration 0003), which also writes the audit entry."""
+    """One call of formation_enrol() (migrations 0003 and 0006), which also writes the audit entry and, when it
+    marks the session full, raises its calendar sequence, as _enrol_in_python does."""
     today, now = timezone.localdate(), timezone.now()
     arguments = [session_id, by.pk, wanted, today, now, settings.TIME_ZONE, getattr(settings, "FORMATION_SEAT_LOCK", True)]
-    # Inside a caller's transaction, a savepoint: a constraint refusing the insert must leave that transaction usable.
-    with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM formation_enrol(%s, %s, %s::bigint[], %s, %s, %s, %s)", arguments)
         (refusal, organisation_id, status, deadline, starts_at, course_id, title, basis, unit_price, ids, employees,
          statuses, already) = cursor.fetchone()
@@ -152,7 +199,7 @@ def _enrol_in_python(session_id: int, wanted: list[int], by) -> tuple[Session, l
     organisation = organisation_of(by)
     session = locked_session(session_id)
     today = timezone.localdate()
-    refusal = _enrolment_refusal(session, organisation.pk, today)
+    refusal = enrolment_refusal(session, organisation.pk, today)
     if refusal:
         raise refusal
     live = Enrolment.objects.live().filter(session=session, employee=OuterRef("pk"))
@@ -163,7 +210,7 @@ def _enrol_in_python(session_id: int, wanted: list[int], by) -> tuple[Session, l
     already = [employee for employee in employees if employee.already_enrolled]
     if already:
         raise _already_enrolled(str(employee) for employee in already)
-    price = session.course.price_for(organisation, on=today)
+    price = session.price_for(organisation, on=today)
     free = session.capacity - session.enrolments.confirmed().count()
     statuses = [Enrolment.Status.CONFIRMED] * max(0, min(free, len(employees)))
     statuses += [Enrolment.Status.WAITLISTED] * (len(employees) - len(statuses))
@@ -174,8 +221,8 @@ def _enrol_in_python(session_id: int, wanted: list[int], by) -> tuple[Session, l
         for employee, status in zip(employees, statuses, strict=True)
     )
     if free <= 0 and session.status == S.OPEN:
-        session.status = S.FULL
-        session.save(update_fields=["status", "updated_at"])
+        _set_enrolling_status(session, S.FULL)
+        session.save(update_fields=["status", "sequence", "updated_at"])
     audit.record(by, "formation.enrolment.created", session, {
         "employees": [e.employee_id for e in created], "unit_price": price.amount, "basis": price.basis,
         "waitlisted": sum(e.status == Enrolment.Status.WAITLISTED for e in created),
@@ -184,19 +231,31 @@ def _enrol_in_python(session_id: int, wanted: list[int], by) -> tuple[Session, l
 
 
 def _may_cancel(user, enrolment: Enrolment) -> bool:
-    if user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN):
+    if is_training_staff(user):
         return True
     member = member_of(user)
     return member is not None and member.organisation_id == enrolment.organisation_id
 
 
+def cancellation_refusal(session: Session, by) -> str | None:
+    """Why this user may no longer cancel an enrolment of the session, or None. Once the first half-day has
+    started, member HR report an abandonment instead; training staff still may (their call)."""
+    if has_started(session) and not is_training_staff(by):
+        return _("The session has started: report the trainee's abandonment to the training team instead.")
+    return None
+
+
 @transaction.atomic
 def cancel_enrolment(*, enrolment_id: int, by) -> Enrolment:
-    """Cancel an enrolment (marked late after the deadline); a freed seat goes to the waiting list."""
+    """Cancel an enrolment (marked late after the deadline); a freed seat goes to the waiting list until the
+    session starts."""
     enrolment = Enrolment.objects.get(pk=enrolment_id)
     if not _may_cancel(by, enrolment):
         raise PermissionDenied
     session = locked_session(enrolment.session_id)
+    refusal = cancellation_refusal(session, by)
+    if refusal:
+        raise EnrolmentError(refusal)
     enrolment.refresh_from_db()
     if enrolment.status not in Enrolment.LIVE_STATUSES:
         raise EnrolmentError(_("This enrolment is already %(status)s.") % {"status": enrolment.get_status_display()})
@@ -205,7 +264,7 @@ def cancel_enrolment(*, enrolment_id: int, by) -> Enrolment:
     enrolment.cancelled_late = timezone.localdate() > session.enrolment_deadline
     enrolment.save(update_fields=["status", "cancelled_at", "cancelled_late"])
     promoted = fill_free_seats(session)
-    session.save(update_fields=["status", "updated_at"])
+    session.save(update_fields=["status", "sequence", "updated_at"])
     audit.record(by, "formation.enrolment.cancelled", enrolment, {
         "late": enrolment.cancelled_late, "promoted": [e.pk for e in promoted],
     })
@@ -213,4 +272,3 @@ def cancel_enrolment(*, enrolment_id: int, by) -> Enrolment:
     notify([enrolment], "enrolment_cancelled")
     convoke_if_due(promoted, session)
     return enrolment
-

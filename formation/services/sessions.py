@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalogue.models import Course
 from core import audit
 from formation.exceptions import SchedulingConflict, SessionStateError
 from formation.hours import attended_hours
-from formation.models import Enrolment, Session, Slot, Trainer, Venue
+from formation.models import Attendance, Enrolment, Session, Slot, Trainer, Venue
 from formation.scheduling import plan_slots
 from formation.services import surveys
 from formation.services.common import convoke_if_due, locked_session, notify, require_training_staff
@@ -91,8 +92,10 @@ def create_session(
         raise SessionStateError(_("The enrolment deadline must be on or before the first half-day."))
     _lock_resources(trainer_ids, venue_id)
     _check_free(trainer_ids, venue_id, planned)
+    intra = kind == Session.Kind.INTRA
     session = Session.objects.create(
-        course=course, kind=kind, organisation_id=organisation_id if kind == Session.Kind.INTRA else None,
+        course=course, kind=kind, organisation_id=organisation_id if intra else None,
+        intra_price=course.intra_session_price() if intra else None,
         venue_id=venue_id, remote_url=remote_url, capacity=capacity, min_participants=min_participants,
         enrolment_deadline=enrolment_deadline, starts_at=planned[0].starts_at, ends_at=planned[-1].ends_at,
     )
@@ -100,7 +103,7 @@ def create_session(
     Slot.objects.bulk_create(Slot(session=session, starts_at=p.starts_at, ends_at=p.ends_at) for p in planned)
     audit.record(by, "formation.session.created", session, {
         "course": course.code, "start": start_date, "half_days": len(planned), "capacity": capacity,
-    })
+    } | ({"intra_price": session.intra_price} if intra else {}))
     return session
 
 
@@ -188,7 +191,8 @@ def reschedule_slot(*, slot_id: int, starts_at: datetime.datetime, ends_at: date
 
 @transaction.atomic
 def open_session(*, session_id: int, by) -> Session:
-    """Publish a draft session: members can enrol from now on."""
+    """Publish a draft session: members can enrol from now on. published_at records it for good: a cancelled
+    session stays in the calendars only if it was published."""
     require_training_staff(by)
     session = locked_session(session_id)
     _check_transition(session, "open")
@@ -196,7 +200,7 @@ def open_session(*, session_id: int, by) -> Session:
         raise SessionStateError(_("Give a venue or a remote link before opening the session."))
     if not session.slots.exists():
         raise SessionStateError(_("The session has no half-day."))
-    session.status = S.OPEN
+    session.status, session.published_at = S.OPEN, timezone.now()
     fill_free_seats(session)
     session.sequence += 1
     session.save()
@@ -243,6 +247,25 @@ def cancel_session(*, session_id: int, reason: str, by) -> Session:
     return session
 
 
+def _check_attendance_taken(session: Session) -> None:
+    """Completion turns the marks into hours, certificates and abandonments: every trainee still attending needs a
+    mark on every half-day first (an unmarked one would count as an absence nobody recorded)."""
+    slots = list(session.slots.order_by("starts_at"))
+    attending = list(session.enrolments.filter(status=Enrolment.Status.CONFIRMED).select_related("employee"))
+    marked = set(Attendance.objects.filter(slot__in=slots, enrolment__in=attending)
+                 .values_list("enrolment_id", "slot_id"))
+    missing = [(enrolment, slot) for slot in slots for enrolment in attending if (enrolment.pk, slot.pk) not in marked]
+    if missing:
+        enrolment, slot = missing[0]
+        raise SessionStateError(ngettext(
+            "Attendance is missing for %(count)s trainee half-day: %(name)s on %(slot)s. Take the attendance of every "
+            "half-day before completing the session.",
+            "Attendance is missing for %(count)s trainee half-days, starting with %(name)s on %(slot)s. Take the "
+            "attendance of every half-day before completing the session.",
+            len(missing),
+        ) % {"count": len(missing), "name": enrolment.employee, "slot": slot})
+
+
 @transaction.atomic
 def complete_session(*, session_id: int, by) -> Session:
     """Close a session that took place: each trainee's hours attended come from the attendance marks;
@@ -254,14 +277,18 @@ def complete_session(*, session_id: int, by) -> Session:
     if session.ends_at and session.ends_at > timezone.now():
         raise SessionStateError(_("The session is not over yet: its last half-day ends on %(end)s.")
                                 % {"end": formats.date_format(timezone.localtime(session.ends_at), "DATETIME_FORMAT")})
+    _check_attendance_taken(session)
     now = timezone.now()
     hours = attended_hours(session)
+    excused = set(Attendance.objects.filter(slot__session=session, status=Attendance.Status.EXCUSED)
+                  .values_list("enrolment_id", flat=True))
     outcome = {"completed": 0, "abandoned": 0}
     for enrolment in session.enrolments.filter(status__in=[Enrolment.Status.CONFIRMED, Enrolment.Status.ABANDONED]):
         enrolment.attended_hours = hours.get(enrolment.pk, Decimal("0.00"))
         if enrolment.status == Enrolment.Status.CONFIRMED and enrolment.attended_hours == 0:
             enrolment.status, enrolment.abandoned_on = Enrolment.Status.ABANDONED, timezone.localdate()
-            enrolment.abandon_reason = _("Absent from every half-day.")
+            enrolment.abandon_reason = (_("Excused or absent on every half-day.") if enrolment.pk in excused
+                                        else _("Absent from every half-day."))
         elif enrolment.status == Enrolment.Status.CONFIRMED:
             enrolment.status = Enrolment.Status.COMPLETED
         outcome[enrolment.status] += 1

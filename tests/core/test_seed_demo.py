@@ -44,3 +44,25 @@ def test_seed_demo_is_idempotent_and_realistic():
     today = timezone.localdate()
     assert all(Organisation.objects.get(pk=pk).is_in_good_standing(today)
                for pk in hr_organisations)
+
+
+@pytest.mark.django_db
+def test_demo_enrolments_keep_the_rules_of_real_ones():
+    """Enrolled before their deadline and never in the future, in order (the waiting list follows it), priced on
+    the day of enrolment; an open session keeps a seat free (a session without one is full)."""
+    from django.db.models import Count, Q
+
+    from catalogue.pricing import basis_for
+    from formation.models import Enrolment, Session
+
+    call_command("seed_demo", verbosity=0)
+    enrolments = list(Enrolment.objects.select_related("session", "organisation"))
+    assert enrolments and max(e.enrolled_at for e in enrolments) <= timezone.now()
+    assert all(timezone.localdate(e.enrolled_at) <= e.session.enrolment_deadline for e in enrolments)
+    assert all(e.price_basis == basis_for(e.organisation, on=timezone.localdate(e.enrolled_at)) for e in enrolments)
+    for session in Session.objects.filter(status=Session.Status.FULL)[:10]:
+        seated = max(e.enrolled_at for e in session.enrolments.filter(status="confirmed"))
+        assert all(e.enrolled_at > seated for e in session.enrolments.filter(status="waitlisted"))
+    open_sessions = Session.objects.filter(status=Session.Status.OPEN).annotate(
+        seated=Count("enrolments", filter=Q(enrolments__status="confirmed")))
+    assert open_sessions and all(session.seated < session.capacity for session in open_sessions)

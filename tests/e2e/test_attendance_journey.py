@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def running_session():
     trainer = UserFactory(username="formateur", role=Role.TRAINER)
     TrainerFactory(user=trainer, first_name="Marc", last_name="Formateur")
-    session = SessionFactory(status=Session.Status.CONFIRMED, course__title="Sauveteur secouriste du travail")
+    # Started ten minutes ago: attendance is taken from 30 minutes before a half-day, not days ahead.
+    start = timezone.now() - datetime.timedelta(minutes=10)
+    session = SessionFactory(status=Session.Status.CONFIRMED, course__title="Sauveteur secouriste du travail",
+                             starts_at=start, ends_at=start + datetime.timedelta(hours=8),
+                             enrolment_deadline=timezone.localdate() - datetime.timedelta(days=7))
     session.trainers.add(trainer.trainer)
     organisation = OrganisationFactory(legal_name="Tremplin Rennes")
     MembershipFactory(organisation=organisation)

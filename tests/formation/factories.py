@@ -41,7 +41,12 @@ class SessionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     course = factory.SubFactory(CourseFactory)
+    kind = Session.Kind.INTER
     status = Session.Status.OPEN
+    published_at = factory.LazyAttribute(
+        lambda session: None if session.status == Session.Status.DRAFT else timezone.now())
+    intra_price = factory.LazyAttribute(
+        lambda session: session.course.intra_session_price() if session.kind == Session.Kind.INTRA else None)
     venue = factory.SubFactory(VenueFactory)
     capacity = 10
     min_participants = 1

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from core.models import AuditEntry
@@ -20,7 +21,16 @@ from tests.factories import EmployeeFactory, UserFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db
-PNG = "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+
+
+def drawn_png() -> str:
+    """A signature as the pad sends it, in the form the service stores it (grey and transparency, optimised)."""
+    buffer = io.BytesIO()
+    Image.new("LA", (300, 100), (0, 0)).save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+PNG = drawn_png()
 
 
 @pytest.fixture
@@ -87,12 +97,15 @@ class TestRecording:
         enrolment = EnrolmentFactory(session=session)
         slot = session.slots.first()
         attendance.record_attendance(slot_id=slot.pk, marks=[attendance.Mark(enrolment.pk, "present", PNG)], by=trainer_user)
+        first = Attendance.objects.get()
         attendance.record_attendance(slot_id=slot.pk, marks=[attendance.Mark(enrolment.pk, "absent")], by=trainer_user)
         mark_now = Attendance.objects.get()
         assert (mark_now.status, mark_now.signature) == ("absent", "")
         last = AuditEntry.objects.filter(action="formation.attendance.recorded").first()
+        # The signature cleared is kept in the trail, with when it was given.
         assert last.data["changes"] == [{"enrolment": enrolment.pk, "before": "present", "after": "absent",
-                                         "signature_replaced": False}]
+                                         "signature_replaced": True, "previous_signature": {
+                                             "signature": PNG, "signed_at": first.signed_at.isoformat()}}]
 
     def test_another_sessions_trainer_cannot_take_attendance(self, session):
         other = UserFactory(role=Role.TRAINER)

@@ -184,7 +184,7 @@ class TestEnrolDetails:
     ])
     def test_what_a_member_may_not_see_is_refused_as_hidden(self, session, employees, hr_user, change, hidden):
         if change.get("kind") == Session.Kind.INTRA:
-            change["organisation"] = OrganisationFactory()
+            change |= {"organisation": OrganisationFactory(), "intra_price": Decimal("2000.00")}
         Session.objects.filter(pk=session.pk).update(**change)
         with pytest.raises(SessionUnavailable) as refused:
             enrol(session, employees[:1], hr_user)

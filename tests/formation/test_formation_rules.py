@@ -211,7 +211,15 @@ class TestEndOfSession:
         ("abandoned", ["certificat"]),  # the hours attended, but no attestation of completion
     ])
     def test_documents_by_enrolment_status(self, status, kinds):
-        assert documents.available(Enrolment(status=status)) == kinds
+        completed = Session(status=Session.Status.COMPLETED)
+        assert documents.available(Enrolment(status=status, session=completed)) == kinds
+
+    @pytest.mark.parametrize("status", ["confirmed", "abandoned"])
+    def test_before_completion_only_the_convocation(self, status):
+        """The hours attended are counted at completion: no certificate of 0 hours for a trainee who left."""
+        running = Session(status=Session.Status.CONFIRMED)
+        expected = ["convocation"] if status == "confirmed" else []
+        assert documents.available(Enrolment(status=status, session=running)) == expected
 
     def test_the_attendance_sheet_names_only_trainees_holding_a_seat(self, db):
         session = past_session()

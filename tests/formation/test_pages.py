@@ -161,11 +161,18 @@ class TestLifecycle:
         assert session.status == Session.Status.CONFIRMED
         Session.objects.filter(pk=session.pk).update(
             starts_at=timezone.now() - datetime.timedelta(hours=9), ends_at=timezone.now() - datetime.timedelta(hours=1))
-        Attendance.objects.create(enrolment=came, slot=session.slots.first(), status="present")
+        first, second = session.slots.order_by("starts_at")
+        Attendance.objects.create(enrolment=came, slot=first, status="present")
+        Attendance.objects.create(enrolment=never, slot=first, status="absent")
+        Attendance.objects.create(enrolment=never, slot=second, status="excused")
+        page = self.action(client, session, "complete").content.decode()
+        assert f"La présence manque pour 1 demi-journée de stagiaire : {came.employee} le {second}." in page
+        Attendance.objects.create(enrolment=came, slot=second, status="absent")
         self.action(client, session, "complete")
         session.refresh_from_db()
         assert session.status == Session.Status.COMPLETED
         assert dict(session.enrolments.values_list("pk", "status")) == {came.pk: "completed", never.pk: "abandoned"}
+        assert session.enrolments.get(pk=never.pk).abandon_reason == "Excusé(e) ou absent(e) à chaque demi-journée."
 
     def test_confirming_below_the_minimum_warns_and_needs_a_tick(self, client, staff_user):
         session = SessionFactory(min_participants=5)

@@ -49,3 +49,12 @@ def test_a_started_half_day_counts(hours, half_days):
 
 def test_a_start_on_a_sunday_moves_to_monday():
     assert plan_slots(datetime.date(2026, 3, 1), Decimal("3.5"))[0].starts_at.date() == datetime.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize("hours, last", [(Decimal("10"), (9, 0, 12, 0)), (Decimal("60"), (13, 30, 14, 0)),
+                                         (Decimal("1"), (9, 0, 10, 0)), (Decimal("7"), (13, 30, 17, 0))])
+def test_the_half_days_add_up_to_the_course_duration(hours, last):
+    slots = plan_slots(datetime.date(2026, 3, 2), hours)
+    assert sum((s.ends_at - s.starts_at for s in slots), datetime.timedelta()) == datetime.timedelta(hours=float(hours))
+    end = slots[-1]
+    assert (end.starts_at.hour, end.starts_at.minute, end.ends_at.hour, end.ends_at.minute) == last
