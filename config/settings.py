@@ -85,6 +85,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The zero-setup database (make run): a writing transaction takes SQLite's write lock when it begins, and
+    # waits up to 20 s for it, so that people enrolling at the same moment queue instead of getting an error.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # Parameters bound on the server, and a query run twice on a connection is prepared: PostgreSQL plans it
     # once. Turn off (DATABASE_PREPARED_STATEMENTS=0) behind a pooler in transaction mode, such as PgBouncer.

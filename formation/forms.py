@@ -3,12 +3,32 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Organisation
 from catalogue.models import Course
 from core.fields import ModelChoicesField
 from formation.models import Session, Trainer, Venue
+
+# How far back and ahead a session's dates may be set: beyond, a typing slip (year 9999 or 0001), which would
+# otherwise overflow the date arithmetic and answer a server error.
+YEARS_BACK, YEARS_AHEAD = 2, 3
+
+
+def within_planning_horizon(day: datetime.date) -> None:
+    today = timezone.localdate()
+    first = today - datetime.timedelta(days=365 * YEARS_BACK)
+    last = today + datetime.timedelta(days=365 * YEARS_AHEAD)
+    if not first <= day <= last:
+        raise ValidationError(_("Choose a date between %(first)s and %(last)s.")
+                              % {"first": date_format(first, "SHORT_DATE_FORMAT"),
+                                 "last": date_format(last, "SHORT_DATE_FORMAT")})
+
+
+def planning_date(label) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}),
+                           validators=[within_planning_horizon])
 
 
 class SessionForm(forms.Form):
@@ -19,8 +39,8 @@ class SessionForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation (intra sessions only)"), queryset=Organisation.objects.all(), required=False
     )
-    start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    enrolment_deadline = forms.DateField(label=_("Enrolment deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = planning_date(_("First day"))
+    enrolment_deadline = planning_date(_("Enrolment deadline"))
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.select_related("delegation"), required=False)
     remote_url = forms.URLField(label=_("Remote link"), required=False, assume_scheme="https")
     trainers = ModelChoicesField(
@@ -59,7 +79,7 @@ class SessionForm(forms.Form):
 class SessionChangeForm(forms.Form):
     """What can change on a scheduled session (its half-days move one by one)."""
 
-    enrolment_deadline = forms.DateField(label=_("Enrolment deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    enrolment_deadline = planning_date(_("Enrolment deadline"))
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.select_related("delegation"), required=False)
     remote_url = forms.URLField(label=_("Remote link"), required=False, assume_scheme="https")
     trainers = ModelChoicesField(
@@ -78,7 +98,7 @@ class SessionChangeForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = planning_date(_("Day"))
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
 

@@ -215,11 +215,15 @@ class TestDocuments:
         assert "17 rue Froment" in text and text.count("12:30") == 2 and "Sauveteur secouriste du travail" in text
 
     def test_each_document_only_for_those_entitled(self, client, completed, hr_user, other_hr_user, trainer_user):
-        url = reverse("formation:enrolment_document", args=[completed.pk, "certificat"])
-        for user, status in ((hr_user, 200), (trainer_user, 200), (other_hr_user, 404)):
-            client.force_login(user)
-            response = client.get(url)
-            assert response.status_code == status, user.username
+        another_trainer = UserFactory(role=Role.TRAINER, username="autre-formateur")
+        TrainerFactory(user=another_trainer)
+        finance = UserFactory(role=Role.FINANCE, username="finance")
+        entitled = ((hr_user, 200), (trainer_user, 200), (other_hr_user, 404), (another_trainer, 404), (finance, 404))
+        for kind in ("convocation", "certificat", "attestation"):
+            for user, status in entitled:
+                client.force_login(user)
+                response = client.get(reverse("formation:enrolment_document", args=[completed.pk, kind]))
+                assert response.status_code == status, (kind, user.username)
         client.force_login(hr_user)
         assert client.get(reverse("formation:attendance_sheet", args=[completed.session_id])).status_code == 404
         assert client.get(reverse("formation:enrolment_document", args=[completed.pk, "nope"])).status_code == 404

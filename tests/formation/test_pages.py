@@ -127,7 +127,8 @@ class TestScheduling:
     def test_unknown_course_and_past_dates_are_refused(self, client, staff_user):
         client.force_login(staff_user)
         response = client.post(reverse("formation:session_create"), self.form(
-            CourseFactory.build(code="NOPE-1"), VenueFactory(), TrainerFactory(), start_date="2020-01-06"))
+            CourseFactory.build(code="NOPE-1"), VenueFactory(), TrainerFactory(),
+            start_date=(timezone.localdate() - datetime.timedelta(days=7)).isoformat()))
         page = response.content.decode()
         assert "Aucune formation n’a le code NOPE-1" in page and "ne peut pas être dans le passé" in page
         assert not Session.objects.exists()

@@ -88,3 +88,29 @@ class TestAHalfDayMovedBeforeTheDeadline:
         assert f'value="{day.isoformat()}"' in page
         first.refresh_from_db()
         assert first.starts_at == session.starts_at
+
+
+class TestDatesBeyondThePlanningHorizon:
+    """A typing slip (year 9999 or 0001) is refused under the field in French, never a server error."""
+
+    def test_a_session_starting_in_year_9999(self, client, staff_user):
+        from tests.catalogue.factories import CourseFactory
+        from tests.formation.factories import VenueFactory
+
+        client.force_login(staff_user)
+        response = client.post(reverse("formation:session_create"), {
+            "course": CourseFactory(duration_hours=60).code, "kind": "inter", "start_date": "9999-12-30",
+            "enrolment_deadline": "9999-12-01", "venue": VenueFactory().pk, "capacity": 12, "min_participants": 5})
+        assert response.status_code == 200
+        assert response.content.decode().count("Choisissez une date entre") == 2
+        assert not Session.objects.exists()
+
+    def test_a_half_day_moved_to_year_1(self, client, staff_user):
+        session = SessionFactory()
+        slot = session.slots.order_by("starts_at").first()
+        client.force_login(staff_user)
+        response = client.post(reverse("formation:slot_update", args=[session.pk, slot.pk]),
+                               {"day": "0001-01-01", "starts": "09:00", "ends": "12:30"})
+        assert response.status_code == 200 and "Choisissez une date entre" in response.content.decode()
+        slot.refresh_from_db()
+        assert slot.starts_at == session.starts_at
