@@ -64,7 +64,7 @@ def seed_sessions() -> Course:
             course=course, status=status, venue=venues[n % len(venues)] if n % 10 else None,
             remote_url="" if n % 10 else f"https://visio.example.org/banc-{n}", capacity=12,
             enrolment_deadline=planned[0].starts_at.date() - datetime.timedelta(days=7),
-            starts_at=planned[0].starts_at, ends_at=planned[-1].ends_at, sequence=n % 4,
+            starts_at=planned[0].starts_at, ends_at=planned[-1].ends_at, sequence=n % 4, published_at=timezone.now(),
             cancellation_reason="Nombre d'inscrits insuffisant." if status == Session.Status.CANCELLED else "",
         ))
         plans.append(planned)
