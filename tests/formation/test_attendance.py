@@ -1,62 +1,23 @@
-import base64
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
-from pypdf import PdfReader
 
 from core.models import AuditEntry
 from core.roles import Role
 from formation import documents
 from formation.exceptions import FormationError
 from formation.hours import attended_hours, needing_follow_up
-from formation.models import Attendance, Enrolment, Session, Slot
+from formation.models import Attendance, Enrolment, Session
 from formation.services import attendance, complete_session
 from tests.factories import EmployeeFactory, UserFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory
+from tests.formation.helpers import PNG, pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def drawn_png() -> str:
-    """A signature as the pad sends it, in the form the service stores it (grey and transparency, optimised)."""
-    buffer = io.BytesIO()
-    Image.new("LA", (300, 100), (0, 0)).save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-PNG = drawn_png()
-
-
-@pytest.fixture
-def trainer_user():
-    user = UserFactory(role=Role.TRAINER, username="formateur")
-    TrainerFactory(user=user, first_name="Marc", last_name="Formateur")
-    return user
-
-
-@pytest.fixture
-def session(trainer_user):
-    """A confirmed session of four half-days of 3.5 h, taught by trainer_user."""
-    start = timezone.localtime(timezone.now() - datetime.timedelta(days=3))
-    session = SessionFactory(status=Session.Status.CONFIRMED, course__title="Sauveteur secouriste du travail",
-                             course__duration_hours=Decimal("14"), starts_at=start, ends_at=start + datetime.timedelta(days=1))
-    Slot.objects.filter(session=session).delete()
-    for day in range(2):
-        for hour in (9, 13):
-            begin = start.replace(hour=hour, minute=0) + datetime.timedelta(days=day)
-            Slot.objects.create(session=session, starts_at=begin, ends_at=begin + datetime.timedelta(hours=3, minutes=30))
-    session.trainers.add(trainer_user.trainer)
-    return session
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def mark(session, enrolment, statuses, by):

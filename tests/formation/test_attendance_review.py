@@ -2,7 +2,6 @@
 counted, the sheet of a long course on the paper, a replaced trainer's signatures kept, all-or-nothing
 assessments, and follow-up input that cannot break the page."""
 
-import base64
 import datetime
 import io
 from decimal import Decimal
@@ -10,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 from pypdf import PdfReader
 
 from core.models import AuditEntry
@@ -20,16 +18,9 @@ from formation.models import Assessment, Enrolment, Session, Slot, TrainerSignat
 from formation.services import attendance, complete_session, update_session
 from tests.factories import EmployeeFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory
-from tests.formation.test_attendance import session, trainer_user  # noqa: F401 -- fixtures
+from tests.formation.helpers import PNG
 
 pytestmark = pytest.mark.django_db
-
-
-def drawn_signature() -> str:
-    """A real PNG, as the signature pad sends it."""
-    buffer = io.BytesIO()
-    Image.new("LA", (300, 100), (0, 0)).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def pdf_pages(content: bytes) -> list[str]:
@@ -38,7 +29,7 @@ def pdf_pages(content: bytes) -> list[str]:
 
 class TestCertificateOfAnAbandonment:
     @pytest.fixture
-    def abandoned(self, session, trainer_user, staff_user, organisation):  # noqa: F811
+    def abandoned(self, session, trainer_user, staff_user, organisation):
         enrolment = EnrolmentFactory(session=session, employee=EmployeeFactory(organisation=organisation))
         for slot in session.slots.order_by("starts_at")[:2]:
             attendance.record_attendance(slot_id=slot.pk, marks=[attendance.Mark(enrolment.pk, "present")],
@@ -77,9 +68,9 @@ class TestAttendanceSheet:
         assert ["02/03/2026" in pages[0], "06/03/2026" in pages[1], "10/03/2026" in pages[2]] == [True] * 3
         assert "06/03/2026" not in pages[0] and "02/03/2026" not in pages[1]
 
-    def test_a_replaced_trainer_keeps_the_signatures_they_gave(self, session, trainer_user, staff_user):  # noqa: F811
+    def test_a_replaced_trainer_keeps_the_signatures_they_gave(self, session, trainer_user, staff_user):
         first = session.slots.order_by("starts_at").first()
-        attendance.sign_half_day(slot_id=first.pk, signature=drawn_signature(), by=trainer_user)
+        attendance.sign_half_day(slot_id=first.pk, signature=PNG, by=trainer_user)
         replacement = TrainerFactory(first_name="Nadia", last_name="Remplaçante")
         update_session(session_id=session.pk, capacity=session.capacity, min_participants=session.min_participants,
                        enrolment_deadline=timezone.localtime(session.starts_at).date(), venue_id=session.venue_id,
@@ -91,7 +82,7 @@ class TestAttendanceSheet:
 
 
 class TestAssessmentsPage:
-    def test_one_refused_value_saves_no_one(self, session, trainer_user, client):  # noqa: F811
+    def test_one_refused_value_saves_no_one(self, session, trainer_user, client):
         first, second = EnrolmentFactory(session=session), EnrolmentFactory(session=session)
         client.force_login(trainer_user)
         response = client.post(reverse("formation:assessments", args=[session.pk]),
@@ -102,7 +93,7 @@ class TestAssessmentsPage:
 
 
 class TestAttendancePage:
-    def test_a_post_with_no_mark_saves_nothing_and_says_so(self, session, trainer_user, client):  # noqa: F811
+    def test_a_post_with_no_mark_saves_nothing_and_says_so(self, session, trainer_user, client):
         EnrolmentFactory(session=session)
         slot = session.slots.order_by("starts_at").first()
         client.force_login(trainer_user)
@@ -118,12 +109,12 @@ class TestFollowUpPage:
         return client
 
     @pytest.mark.parametrize("enrolment_id", ["abc", "", "²", "9" * 30])
-    def test_a_malformed_trainee_id_is_404(self, session, staff_client, enrolment_id):  # noqa: F811
+    def test_a_malformed_trainee_id_is_404(self, session, staff_client, enrolment_id):
         response = staff_client.post(reverse("formation:follow_up", args=[session.pk]),
                                      {"enrolment": enrolment_id, "abandon": "1", "on": "2026-01-05", "reason": "x"})
         assert response.status_code == 404
 
-    def test_an_abandonment_cannot_be_dated_in_the_future(self, session, staff_client, trainer_user):  # noqa: F811
+    def test_an_abandonment_cannot_be_dated_in_the_future(self, session, staff_client, trainer_user):
         enrolment = EnrolmentFactory(session=session)
         for slot in session.slots.order_by("starts_at")[:2]:  # two absences in a row: the trainee is on the page
             attendance.record_attendance(slot_id=slot.pk, marks=[attendance.Mark(enrolment.pk, "absent")],
@@ -137,7 +128,7 @@ class TestFollowUpPage:
         assert (enrolment.status, enrolment.abandoned_on) == (Enrolment.Status.CONFIRMED, None)
 
 
-def test_hours_are_exact_decimals_on_the_certificate_data(session, trainer_user, staff_user):  # noqa: F811
+def test_hours_are_exact_decimals_on_the_certificate_data(session, trainer_user, staff_user):
     enrolment = EnrolmentFactory(session=session)
     for slot, status in zip(session.slots.order_by("starts_at"), ["present", "present", "present", "absent"],
                             strict=True):
@@ -157,8 +148,8 @@ def test_before_the_start_an_abandonment_is_refused_for_a_cancellation(staff_use
     assert enrolment.status == Enrolment.Status.CONFIRMED
 
 
-def test_a_cancelled_sessions_half_day_cannot_be_signed(session, trainer_user):  # noqa: F811
+def test_a_cancelled_sessions_half_day_cannot_be_signed(session, trainer_user):
     Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED, cancellation_reason="Formateur malade")
     with pytest.raises(FormationError, match="ne concerne que les sessions qui ont lieu"):
-        attendance.sign_half_day(slot_id=session.slots.first().pk, signature=drawn_signature(), by=trainer_user)
+        attendance.sign_half_day(slot_id=session.slots.first().pk, signature=PNG, by=trainer_user)
     assert not TrainerSignature.objects.exists()

@@ -21,7 +21,7 @@ from formation.services import attendance, convocations, surveys
 from tests.catalogue.factories import CourseFactory
 from tests.factories import EmployeeFactory, UserFactory
 from tests.formation.factories import EnrolmentFactory, SessionFactory, TrainerFactory, VenueFactory, next_monday
-from tests.formation.test_attendance import PNG, pdf_text
+from tests.formation.helpers import PNG, pdf_text
 
 pytestmark = pytest.mark.django_db
 
