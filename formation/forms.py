@@ -4,11 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from adherents.models import Organisation
 from catalogue.models import Course
 from core.fields import ModelChoicesField
+from formation.calendar_fr import is_working_day
 from formation.models import Session, Trainer, Venue
 
 # How far back and ahead a session's dates may be set: beyond, a typing slip (year 9999 or 0001), which would
@@ -101,11 +103,16 @@ class SlotForm(forms.Form):
     day = planning_date(_("Day"))
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    on_a_day_off = forms.BooleanField(label=_("Move it even onto a weekend or a public holiday"), required=False)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("starts") and cleaned.get("ends") and cleaned["ends"] <= cleaned["starts"]:
             self.add_error("ends", _("A half-day must end after it starts."))
+        day = cleaned.get("day")
+        if day and not is_working_day(day) and not cleaned.get("on_a_day_off"):  # a slip, unless asked for
+            self.add_error("day", _("%(day)s is a weekend or a public holiday: tick the box below to move the "
+                                    "half-day there anyway.") % {"day": capfirst(date_format(day, "l j F Y"))})
         return cleaned
 
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:

@@ -141,7 +141,7 @@ class TestScheduling:
         slot = session.slots.first()
         day = timezone.localtime(slot.starts_at).date() + datetime.timedelta(days=1)
         response = client.post(reverse("formation:slot_update", args=[session.pk, slot.pk]),
-                               {"day": day.isoformat(), "starts": "10:00", "ends": "12:00"})
+                               {"day": day.isoformat(), "starts": "10:00", "ends": "12:00", "on_a_day_off": "on"})
         assert response.status_code == 302
         slot.refresh_from_db()
         session.refresh_from_db()

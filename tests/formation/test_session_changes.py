@@ -6,12 +6,14 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from core.models import OutgoingEmail
 from formation import services
 from formation.exceptions import SessionStateError
 from formation.models import Session
-from tests.formation.factories import EnrolmentFactory, SessionFactory
+from tests.formation.factories import EnrolmentFactory, SessionFactory, next_monday
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +83,7 @@ class TestAHalfDayMovedBeforeTheDeadline:
         client.force_login(staff_user)
         day = session.enrolment_deadline - datetime.timedelta(days=1)
         response = client.post(reverse("formation:slot_update", args=[session.pk, first.pk]),
-                               {"day": day.isoformat(), "starts": "09:00", "ends": "12:30"})
+                               {"day": day.isoformat(), "starts": "09:00", "ends": "12:30", "on_a_day_off": "on"})
         assert response.status_code == 200
         page = response.content.decode()
         assert "bring the deadline" not in page and "avancez d’abord la date limite" in page
@@ -114,3 +116,35 @@ class TestDatesBeyondThePlanningHorizon:
         assert response.status_code == 200 and "Choisissez une date entre" in response.content.decode()
         slot.refresh_from_db()
         assert slot.starts_at == session.starts_at
+
+
+class TestAHalfDayMovedOntoADayOff:
+    """A weekend or a public holiday is most often a slip: refused, unless the box says it is meant."""
+
+    SATURDAY = next_monday(3) + datetime.timedelta(days=5)
+    CHRISTMAS = datetime.date(timezone.localdate().year + 1, 12, 25)
+
+    @pytest.fixture
+    def slot_page(self, client, staff_user):
+        session = SessionFactory()
+        client.force_login(staff_user)
+        slot = session.slots.order_by("starts_at").first()
+        return slot, reverse("formation:slot_update", args=[session.pk, slot.pk])
+
+    @pytest.mark.parametrize("day", [SATURDAY, CHRISTMAS])
+    def test_refused_naming_the_day(self, client, slot_page, day):
+        slot, url = slot_page
+        before = slot.starts_at
+        response = client.post(url, {"day": day.isoformat(), "starts": "09:00", "ends": "12:30"})
+        named = capfirst(date_format(day, "l j F Y"))
+        assert f"{named} est un week-end ou un jour férié" in response.content.decode()
+        slot.refresh_from_db()
+        assert slot.starts_at == before
+
+    def test_moved_when_the_box_is_ticked(self, client, slot_page):
+        slot, url = slot_page
+        response = client.post(url, {"day": self.SATURDAY.isoformat(), "starts": "09:00", "ends": "12:30",
+                                     "on_a_day_off": "on"})
+        assert response.status_code == 302
+        slot.refresh_from_db()
+        assert timezone.localtime(slot.starts_at).date() == self.SATURDAY
