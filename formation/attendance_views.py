@@ -18,6 +18,7 @@ from formation.hours import needing_follow_up
 from formation.models import Assessment, Attendance, Enrolment, Session, TrainerSignature
 from formation.services import attendance as services
 from formation.services.attendance import MARKABLE, Mark, may_take_attendance, teaches
+from formation.services.enrolment import has_started
 
 
 class AttendanceSessionMixin(LoginRequiredMixin):
@@ -115,11 +116,16 @@ class FollowUpView(AttendanceSessionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         flagged = needing_follow_up(self.session)
-        trainees = [e for e in self.trainees() if e.pk in flagged or e.status == Enrolment.Status.ABANDONED
+        everyone = self.trainees()
+        trainees = [e for e in everyone if e.pk in flagged or e.status == Enrolment.Status.ABANDONED
                     or e.contacts.exists()]
         return super().get_context_data(**kwargs) | {
             "session": self.session, "flagged": flagged,
             "rows": [(e, list(e.contacts.all())) for e in trainees],
+            # A trainee may give up without two absences first (a call on the first day): anyone still attending.
+            "others": [e for e in everyone if e not in trainees and e.status == Enrolment.Status.CONFIRMED]
+            if has_started(self.session) else [],
+            "other_abandon_form": AbandonForm(auto_id="other-%s"),  # its own ids: the rows' forms use the default
             "contact_form": kwargs.get("contact_form") or ContactForm(),
             "abandon_form": kwargs.get("abandon_form") or AbandonForm(),
         }

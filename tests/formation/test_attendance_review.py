@@ -153,3 +153,25 @@ def test_a_cancelled_sessions_half_day_cannot_be_signed(session, trainer_user):
     with pytest.raises(FormationError, match="ne concerne que les sessions qui ont lieu"):
         attendance.sign_half_day(slot_id=session.slots.first().pk, signature=PNG, by=trainer_user)
     assert not TrainerSignature.objects.exists()
+
+
+def test_any_trainee_still_attending_can_be_recorded_as_abandoned(session, client, staff_user):
+    """Without two absences first: a trainee who phones on the first day to give up."""
+    quitting = EnrolmentFactory(session=session, employee=EmployeeFactory(last_name="Départ"))
+    client.force_login(staff_user)
+    url = reverse("formation:follow_up", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert f'<option value="{quitting.pk}">' in page and 'id="other-id_on"' not in page
+    assert 'id="other-on"' in page
+    client.post(url, {"enrolment": quitting.pk, "abandon": "1", "on": timezone.localdate().isoformat(),
+                      "reason": "A trouvé un emploi"})
+    quitting.refresh_from_db()
+    assert (quitting.status, quitting.abandon_reason) == (Enrolment.Status.ABANDONED, "A trouvé un emploi")
+    assert f'<option value="{quitting.pk}">' not in client.get(url).content.decode()
+
+
+def test_before_the_start_no_one_is_offered_for_abandonment(client, staff_user):
+    upcoming = EnrolmentFactory(session=SessionFactory(status=Session.Status.CONFIRMED))
+    client.force_login(staff_user)
+    page = client.get(reverse("formation:follow_up", args=[upcoming.session_id])).content.decode()
+    assert f'<option value="{upcoming.pk}">' not in page
