@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -73,6 +74,24 @@ class CourseDetailView(RatesMixin, DetailView):
     def get_queryset(self):
         courses = Course.objects.prefetch_related("themes")
         return courses if may_edit_catalogue(self.request.user) else courses.published()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = self.course_once_at(kwargs["slug"])
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
+
+    def course_once_at(self, slug: str) -> Course | None:
+        """The course an old address named: a course's address is its title then its code, so after a change of
+        title a link or bookmark still ends with the code. Only when exactly one visible course has a code the
+        address ends with (codes may hold hyphens: "sst-01" is tried as SST-01 and as 01)."""
+        parts = slug.split("-")
+        codes = {"-".join(parts[start:]).upper() for start in range(1, len(parts))}
+        found = list(self.get_queryset().filter(code__in=codes)[:2])
+        return found[0] if len(found) == 1 else None
 
     def get_context_data(self, **kwargs):
         course = self.object

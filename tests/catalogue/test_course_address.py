@@ -59,3 +59,25 @@ class TestTheSameAddressTwice:
         assert response.status_code == 302
         first.refresh_from_db()
         assert first.slug == TAKEN and first.code == "SST-01"
+
+
+@pytest.mark.django_db
+class TestAnOldAddress:
+    """After a change of title, a link or bookmark to the old address still reaches the course (301)."""
+
+    def test_redirects_to_the_new_address(self, client):
+        course = CourseFactory(code="SST-01", title="Sauveteur secouriste", published=True)
+        old = course.get_absolute_url()
+        Course.objects.filter(pk=course.pk).update(slug=Course.address_for(title="Sauveteur secouriste du travail",
+                                                                          code="SST-01"))
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == "/catalogue/sauveteur-secouriste-du-travail-sst-01/"
+
+    def test_an_unpublished_course_is_not_revealed(self, client):
+        course = CourseFactory(code="SST-02", title="Brouillon", published=False)
+        assert client.get(f"/catalogue/ancien-titre-{course.code.lower()}/").status_code == 404
+
+    def test_an_address_no_code_ends_is_404(self, client):
+        CourseFactory(code="SST-03", published=True)
+        assert client.get("/catalogue/ancien-titre-sst-99/").status_code == 404
