@@ -3,6 +3,8 @@
 One VEVENT per half-day slot. Its UID (`slot-<pk>@formation.coorace.org`) never changes, so a client
 updates the event rather than adding a second one; its SEQUENCE is the session's, which the services
 raise on every change of date, time, place or status. Times carry TZID=Europe/Paris and its VTIMEZONE.
+An e-mail invitation is one trainee's own events, apart from the feeds: their UIDs name the enrolment too
+(`slot-<pk>-enrolment-<pk>@formation.coorace.org`) and their SUMMARY the trainee.
 
 The calendar envelope and the time zone are icalendar components. The events are written here, line by
 line from `.values()` rows, with the RFC 5545 escaping and folding: icalendar's component objects cost
@@ -302,8 +304,13 @@ def _description(row: dict, *, trainers: list[str], participants, private: bool,
 
 
 def _document(feed: Feed, *, base_url: str, method: str | None = None, attendee: bytes = b"",
-              stamp: datetime.datetime | None = None, cancel: bool = False) -> bytes:
-    """The calendar of `feed`; for an invitation, `method`, its ATTENDEE/ORGANIZER lines and its DTSTAMP."""
+              stamp: datetime.datetime | None = None, cancel: bool = False, enrolment_id: int | None = None,
+              trainee: str = "") -> bytes:
+    """The calendar of `feed`; for an invitation, `method`, its ATTENDEE/ORGANIZER lines and its DTSTAMP.
+
+    An invitation also gives `enrolment_id`, part of its UIDs, and the `trainee`'s name, part of its SUMMARY: its
+    events are that trainee's own, so that cancelling one enrolment leaves the others' events (and the feeds) alone.
+    """
     rows = list(feed.sessions.order_by("starts_at", "pk").values(*SESSION_FIELDS))
     ids = feed.sessions.values("pk")
     slots = defaultdict(list)
@@ -318,6 +325,7 @@ def _document(feed: Feed, *, base_url: str, method: str | None = None, attendee:
     # reverse() costs about 0.1 ms and a feed names a thousand courses: reverse once, fill in each slug.
     course_url = base_url.rstrip("/") + reverse("catalogue:course", args=["course-slug"])
     phrases = _phrases()
+    uid_suffix = b"" if enrolment_id is None else b"-enrolment-%d" % enrolment_id
 
     chunks = [_head(feed, method)]
     for row in rows:
@@ -338,11 +346,13 @@ def _document(feed: Feed, *, base_url: str, method: str | None = None, attendee:
             b"END:VEVENT\r\n",
         ])
         title = phrases["cancelled title"] % {"title": row["course__title"]} if cancelled else row["course__title"]
+        if trainee:
+            title = f"{title} — {trainee}"
         count = len(slots[pk])
         for number, (slot_pk, _session, starts_at, ends_at) in enumerate(slots[pk], start=1):
             summary = f"{title} ({number}/{count})" if count > 1 else title
             chunks += [
-                b"BEGIN:VEVENT\r\nUID:slot-%d@%s\r\n" % (slot_pk, UID_DOMAIN.encode()),
+                b"BEGIN:VEVENT\r\nUID:slot-%d%s@%s\r\n" % (slot_pk, uid_suffix, UID_DOMAIN.encode()),
                 b"DTSTART;TZID=Europe/Paris:%s\r\nDTEND;TZID=Europe/Paris:%s\r\n" % (
                     _paris(starts_at).encode(), _paris(ends_at).encode()),
                 _line("SUMMARY", _text(summary)),
@@ -380,20 +390,24 @@ class Invitation:
 def invitation(enrolment: Enrolment, *, base_url: str) -> Invitation:
     """One trainee's invitation: REQUEST while the enrolment is confirmed and the session stands, else CANCEL.
 
-    The events carry the feeds' UIDs and SEQUENCE. DTSTAMP is now: at equal SEQUENCE the later message
-    wins (RFC 5546 2.1.5), so a CANCEL of one enrolment supersedes its REQUEST, and a new REQUEST the CANCEL.
+    The events are the trainee's own: their UIDs name the enrolment and their SUMMARY the trainee. The HR contact
+    receives every trainee's invitation, so shared UIDs would let one trainee's CANCEL drop the session for all
+    (and an HR contact could not tell whose half-days are whose). They carry the feeds' SEQUENCE. DTSTAMP is now:
+    at equal SEQUENCE the later message wins (RFC 5546 2.1.5), so a CANCEL of one enrolment supersedes its
+    REQUEST, and a new REQUEST the CANCEL.
     """
     session = enrolment.session
     cancel = enrolment.status != Enrolment.Status.CONFIRMED or session.status == S.CANCELLED
     method = "CANCEL" if cancel else "REQUEST"
     organiser_name, organiser_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     employee = enrolment.employee
+    trainee = f"{employee.first_name} {employee.last_name}"
     address = employee.email or enrolment.organisation.contact_email
     attendee = _line(f"ORGANIZER;CN={_parameter(organiser_name or 'COORACE Formation')}", f"mailto:{organiser_address}")
     if address:
-        name = _parameter(f"{employee.first_name} {employee.last_name}")
-        attendee += _line(f"ATTENDEE;CN={name};ROLE=REQ-PARTICIPANT;RSVP=FALSE", f"mailto:{address}")
+        attendee += _line(f"ATTENDEE;CN={_parameter(trainee)};ROLE=REQ-PARTICIPANT;RSVP=FALSE", f"mailto:{address}")
     feed = Feed(key=f"enrolment-{enrolment.pk}", name=session.course.title, sessions=Session.objects.filter(pk=session.pk),
                 private=True, subscribed=False)
-    content = _document(feed, base_url=base_url, method=method, attendee=attendee, stamp=timezone.now(), cancel=cancel)
+    content = _document(feed, base_url=base_url, method=method, attendee=attendee, stamp=timezone.now(), cancel=cancel,
+                        enrolment_id=enrolment.pk, trainee=trainee)
     return Invitation(method=method, content=content)

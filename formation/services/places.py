@@ -11,7 +11,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from core import audit
-from formation.models import Session, Trainer, Venue
+from formation.models import Enrolment, Session, Trainer, Venue
+from formation.services.common import notify
 
 # The fields the calendar events print (formation.calendar._location and _description).
 VENUE_PRINTED = frozenset({"name", "address", "postal_code", "city", "access_notes", "accessibility_notes"})
@@ -34,8 +35,12 @@ def venue_edited(*, venue: Venue, fields: list[str], by) -> int:
     printed = sorted(VENUE_PRINTED.intersection(fields))
     if not printed:
         return 0
-    count = _resequence(Session.objects.filter(venue=venue))
+    sessions = Session.objects.filter(venue=venue)
+    count = _resequence(sessions)
     audit.record(by, "formation.venue.sessions_resequenced", venue, {"fields": printed, "sessions": count})
+    # The trainees already convoked get the new address (the notice skips the others and finished sessions).
+    notify(Enrolment.objects.filter(session__in=sessions.exclude(status=Session.Status.COMPLETED),
+                                    status=Enrolment.Status.CONFIRMED), "session_updated")
     return count
 
 

@@ -141,6 +141,7 @@ def update_session(
         return session
     if "venue" in changed or "remote_url" in changed:
         session.sequence += 1
+        notify(session.enrolments.confirmed(), "session_updated")  # those already convoked get the new place
     session.capacity, session.min_participants, session.enrolment_deadline = capacity, min_participants, enrolment_deadline
     session.venue_id, session.remote_url = venue_id, remote_url
     promoted = fill_free_seats(session)
@@ -186,6 +187,7 @@ def reschedule_slot(*, slot_id: int, starts_at: datetime.datetime, ends_at: date
     audit.record(by, "formation.slot.rescheduled", session, {
         "slot": slot.pk, "before": before, "after": {"starts_at": starts_at, "ends_at": ends_at},
     })
+    notify(session.enrolments.confirmed(), "session_updated")  # those already convoked get the new half-day
     return slot
 
 

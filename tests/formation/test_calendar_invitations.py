@@ -18,14 +18,16 @@ def enrolment(organisation):
         organisation=organisation, first_name="Awa", last_name="Diallo", email="awa@example.org"))
 
 
-def test_a_confirmed_enrolment_gets_a_request_with_the_feed_uids(client, enrolment):
+def test_a_confirmed_enrolment_gets_a_request_with_its_own_uids(client, enrolment):
     sent = invitation(enrolment, base_url=BASE)
     assert sent.method == "REQUEST"
     assert sent.content_type == "text/calendar; charset=utf-8; method=REQUEST"
     parsed = parse(sent.content)
     assert str(parsed["METHOD"]) == "REQUEST"
     public = parse(client.get(reverse("calendar:sessions")).content)
-    assert sorted(str(e["UID"]) for e in parsed.events) == sorted(str(e["UID"]) for e in public.events)
+    # The feed's events, as the trainee's own: each UID names the enrolment too (see test_invitation_review).
+    assert sorted(str(e["UID"]) for e in parsed.events) == sorted(
+        str(e["UID"]).replace("@", f"-enrolment-{enrolment.pk}@") for e in public.events)
     assert {e["SEQUENCE"] for e in parsed.events} == {enrolment.session.sequence}
     event = parsed.events[0]
     assert str(event["ORGANIZER"]) == "mailto:formation@coorace.org"
