@@ -206,3 +206,31 @@ def test_a_theme_created_while_the_page_is_drawn_is_left_out_rather_than_failing
     course = Course.objects.for_listing(rates).get()
     table = CourseTable(Course.objects.none(), rates=rates, theme_names={first.pk: "Numérique"})
     assert table.themes_of(course) == ["Numérique"]
+
+
+@pytest.mark.django_db
+def test_the_export_carries_every_public_information_and_the_next_session_in_paris_time(client):
+    """Each column a funder reads (intra price, NSF and certification codes), and a session starting at 00:30
+    in Paris dated that day, not the day before (UTC)."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.text import capfirst
+
+    from tests.formation.factories import SessionFactory
+
+    course = CourseFactory(code="EXP-1", intra_price_per_day=Decimal("1290.00"))
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 30)))
+    SessionFactory(course=course, starts_at=start, ends_at=start + datetime.timedelta(hours=3),
+                   enrolment_deadline=day - datetime.timedelta(days=7))
+    rows = list(csv.DictReader(io.StringIO(catalogue(client, _export="csv").content.decode("utf-8-sig")),
+                               delimiter=";"))
+    [row] = [row for row in rows if row["Code"] == "EXP-1"]
+
+    def header(field: str) -> str:
+        return capfirst(str(Course._meta.get_field(field).verbose_name))
+
+    assert row[header("intra_price_per_day")] == "1290,00"
+    assert row[header("nsf_code")] == course.nsf_code and row[header("certification_code")] == course.certification_code
+    assert row["Prochaine session"] == day.strftime("%d/%m/%Y")
