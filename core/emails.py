@@ -1,14 +1,36 @@
 """E-mails sent once: recorded under a unique (kind, key), delivered by a task after commit."""
 
 import base64
+from email import encoders
+from email.mime.base import MIMEBase
 
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEText
 from django.db import IntegrityError, transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from core.models import OutgoingEmail
+
+
+def mime_part(name: str, content: bytes, mimetype: str) -> MIMEBase:
+    """An attachment with the parameters of its MIME type kept once each: Django's attach() adds a charset to a
+    text part and keeps the type's own, so a calendar invitation read `charset="utf-8"; method=…; charset=…`."""
+    main, *parameters = (part.strip() for part in mimetype.split(";"))
+    kind, subtype = main.split("/", 1)
+    if kind == "text":
+        part = SafeMIMEText(content.decode("utf-8"), subtype, "utf-8")
+    else:
+        part = MIMEBase(kind, subtype)
+        part.set_payload(content)
+        encoders.encode_base64(part)
+    for parameter in parameters:
+        key, _equals, value = parameter.partition("=")
+        if key.lower() != "charset":
+            part.set_param(key, value)
+    part.add_header("Content-Disposition", "attachment", filename=name)
+    return part
 
 
 def render_text(template_name: str, context: dict) -> str:
@@ -56,7 +78,7 @@ def deliver(email_id: int) -> bool:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
-        message.attach(attachment["name"], base64.b64decode(attachment["base64"]), attachment["type"])
+        message.attach(mime_part(attachment["name"], base64.b64decode(attachment["base64"]), attachment["type"]))
     message.send()
     email.sent_at = timezone.now()
     email.save(update_fields=["sent_at"])

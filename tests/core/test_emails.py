@@ -47,3 +47,25 @@ def test_text_parts_are_not_html_escaped_and_the_html_part_is(db, organisation, 
     assert "salariés R&D <2026>.csv" in email.body_text
     assert "&amp;" not in email.subject + email.body_text and "&#x27;" not in email.subject + email.body_text
     assert "R&amp;D &lt;2026&gt;.csv" in email.body_html
+
+
+def test_attachments_keep_each_parameter_of_their_type_once(db, organisation, hr_user, mailoutbox):
+    """A calendar invitation's part reads `text/calendar; charset="utf-8"; method="REQUEST"`, not a charset twice;
+    a PDF travels in base64 unchanged."""
+    import email as email_parser
+
+    pdf = b"%PDF-1.7 \x00\xff binary"
+    queued = emails.queue_email(
+        kind="employee_import", key="ics", to=["rh@example.org"], template="emails/employee_import",
+        context={"organisation": organisation, "count": 1, "filename": "f.csv", "user": hr_user},
+        attachments=[("invitation.ics", "BEGIN:VCALENDAR\r\nSUMMARY:Évaluer\r\nEND:VCALENDAR\r\n".encode(),
+                      "text/calendar; charset=utf-8; method=REQUEST"),
+                     ("convocation.pdf", pdf, "application/pdf")])
+    emails.deliver(queued.pk)
+    parsed = email_parser.message_from_bytes(mailoutbox[0].message().as_bytes())
+    parts = {part.get_filename(): part for part in parsed.walk() if part.get_filename()}
+    calendar = parts["invitation.ics"]
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar["Content-Type"].lower().count("charset") == 1 and calendar.get_param("method") == "REQUEST"
+    assert "SUMMARY:Évaluer" in calendar.get_payload(decode=True).decode("utf-8")
+    assert parts["convocation.pdf"].get_payload(decode=True) == pdf

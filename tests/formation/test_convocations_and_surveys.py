@@ -26,7 +26,7 @@ class TestConvocations:
         with django_capture_on_commit_callbacks(execute=True):
             assert send_due_convocations() == 1
         assert len(mailoutbox) == 1
-        names = sorted(name for name, _content, _type in mailoutbox[0].attachments)
+        names = sorted(part.get_filename() for part in mailoutbox[0].attachments)
         assert names == ["convocation.pdf", "invitation.ics"]
         assert enrolment.employee.email in mailoutbox[0].to
 

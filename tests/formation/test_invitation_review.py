@@ -34,8 +34,8 @@ def enrolments(organisation):
 
 def _invitation(message) -> Calendar:
     """The message's calendar attachment, parsed (and validated) back."""
-    [content] = [content for name, content, _type in message.attachments if name == "invitation.ics"]
-    return parse(content.encode() if isinstance(content, str) else content)
+    [part] = [part for part in message.attachments if part.get_filename() == "invitation.ics"]
+    return parse(part.get_payload(decode=True))
 
 
 def _uids(calendar: Calendar) -> set[str]:
