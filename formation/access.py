@@ -6,7 +6,7 @@ from adherents.access import member_of
 from core.roles import Role
 from formation.models import Enrolment, Session
 from formation.services.attendance import teaches
-from formation.services.common import is_training_staff  # noqa: F401 -- the pages ask it here too
+from formation.services.common import is_training_staff
 
 STAFF = (Role.ADMIN, Role.TRAINING, Role.FINANCE)
 

@@ -18,7 +18,6 @@ from formation.hours import needing_follow_up
 from formation.models import Assessment, Attendance, Enrolment, Session, TrainerSignature
 from formation.services import attendance as services
 from formation.services.attendance import MARKABLE, Mark, may_take_attendance, teaches
-from formation.services.enrolment import has_started
 
 
 class AttendanceSessionMixin(LoginRequiredMixin):
@@ -124,7 +123,7 @@ class FollowUpView(AttendanceSessionMixin, TemplateView):
             "rows": [(e, list(e.contacts.all())) for e in trainees],
             # A trainee may give up without two absences first (a call on the first day): anyone still attending.
             "others": [e for e in everyone if e not in trainees and e.status == Enrolment.Status.CONFIRMED]
-            if has_started(self.session) else [],
+            if self.session.has_started else [],
             "other_abandon_form": AbandonForm(auto_id="other-%s"),  # its own ids: the rows' forms use the default
             "contact_form": kwargs.get("contact_form") or ContactForm(),
             "abandon_form": kwargs.get("abandon_form") or AbandonForm(),

@@ -10,13 +10,9 @@ from django.db import transaction
 from adherents.access import member_of
 from adherents.models import Organisation
 from core import audit
-from core.roles import Role
 from formation.models import OrganisationCalendar, Trainer
 from formation.models.places import new_token
-
-
-def _is_training_staff(user) -> bool:
-    return user.is_superuser or user.role in (Role.TRAINING, Role.ADMIN)
+from formation.services.common import is_training_staff
 
 
 def organisation_calendar_for(organisation: Organisation) -> OrganisationCalendar:
@@ -29,7 +25,7 @@ def organisation_calendar_for(organisation: Organisation) -> OrganisationCalenda
 def regenerate_trainer_token(*, trainer_id: int, by) -> Trainer:
     """Give a trainer a new calendar address; the old one stops working. The trainer or training staff only."""
     trainer = Trainer.objects.select_for_update().get(pk=trainer_id)
-    if not (_is_training_staff(by) or (trainer.user_id is not None and trainer.user_id == by.pk)):
+    if not (is_training_staff(by) or (trainer.user_id is not None and trainer.user_id == by.pk)):
         raise PermissionDenied
     trainer.calendar_token = new_token()
     trainer.save(update_fields=["calendar_token"])
@@ -43,7 +39,7 @@ def regenerate_organisation_token(*, organisation_id: int, by) -> OrganisationCa
     """Give a member organisation a new calendar address; the old one stops working. Its HR or training staff only."""
     member = member_of(by)
     own = member is not None and member.organisation_id == organisation_id
-    if not (own or _is_training_staff(by)):
+    if not (own or is_training_staff(by)):
         raise PermissionDenied
     organisation = Organisation.objects.get(pk=organisation_id)
     organisation_calendar_for(organisation)

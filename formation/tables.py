@@ -13,7 +13,6 @@ from core.templatetags.ui import euros
 from formation.display import date_range, place
 from formation.documents import available
 from formation.models import Enrolment, Session
-from formation.services.enrolment import has_started
 
 STATUS_BADGES = {
     "draft": "secondary", "open": "success", "full": "warning", "confirmed": "primary", "cancelled": "danger",
@@ -114,7 +113,7 @@ class EnrolmentTable(tables.Table):
             action = "".join(
                 f'<a class="btn btn-sm btn-link" href="{reverse("formation:enrolment_document", args=[e.pk, kind])}">'
                 f"{label}</a>" for kind, label in documents.items() if kind in available(e))
-            if e.status in Enrolment.LIVE_STATUSES and not has_started(e.session):  # then: an abandonment, for staff
+            if e.status in Enrolment.LIVE_STATUSES and not e.session.has_started:  # then: an abandonment, for staff
                 action += (f'<a class="btn btn-sm btn-outline-danger" '
                           f'href="{reverse("formation:enrolment_cancel", args=[e.pk])}">{cancel}</a>')
             session_url = reverse("formation:session", args=[e.session_id])

@@ -117,6 +117,12 @@ class Session(models.Model):
     def accepts_enrolment(self, today: datetime.date) -> bool:
         return self.status in self.ENROLLING_STATUSES and today <= self.enrolment_deadline
 
+    @property
+    def has_started(self) -> bool:
+        """The first half-day has begun: a seat freed from now on is no longer anyone's to take, and a trainee who
+        leaves has abandoned rather than cancelled."""
+        return self.starts_at is not None and self.starts_at <= timezone.now()
+
     def price_for(self, organisation: Organisation | None, *, on: datetime.date) -> Price:
         """The price per trainee of an enrolment made on `on`: the course's rate for the organisation in an inter
         session; nothing in an intra session, whose flat price (intra_price) the organisation pays once."""

@@ -21,7 +21,7 @@ from formation.signatures import UnreadableSignature, clean_signature
 MARKABLE = (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED, Enrolment.Status.ABANDONED)
 # Presence and absence are facts of the day; an excused absence can be known in advance.
 TAKEN_ON_THE_DAY = (Attendance.Status.PRESENT, Attendance.Status.ABSENT)
-# How early before a half-day starts the early arrivals can sign (the refusal message says 30 minutes).
+# How early before a half-day starts the early arrivals can sign.
 EARLY_ARRIVAL = datetime.timedelta(minutes=30)
 
 
@@ -57,9 +57,10 @@ def _require_started(slot: Slot) -> None:
     """Nobody can be marked present or absent, nor sign, for a half-day that has not come yet."""
     if timezone.now() < slot.starts_at - EARLY_ARRIVAL:
         start = timezone.localtime(slot.starts_at)
-        when = {"day": date_format(start), "time": date_format(start, "TIME_FORMAT")}
+        when = {"day": date_format(start), "time": date_format(start, "TIME_FORMAT"),
+                "minutes": int(EARLY_ARRIVAL.total_seconds()) // 60}
         raise FormationError(_("This half-day starts on %(day)s at %(time)s: attendance can be taken and signed "
-                               "from 30 minutes before.") % when)
+                               "from %(minutes)s minutes before.") % when)
 
 
 def _previous_signature(signed: Attendance | TrainerSignature) -> dict:
@@ -209,8 +210,7 @@ def record_abandonment(*, enrolment_id: int, on: datetime.date, reason: str, by)
     enrolment = Enrolment.objects.select_for_update().select_related("session").get(pk=enrolment_id)
     if enrolment.status not in (Enrolment.Status.CONFIRMED, Enrolment.Status.COMPLETED):
         raise FormationError(_("Only a confirmed trainee can abandon."))
-    starts_at = enrolment.session.starts_at
-    if starts_at is None or starts_at > timezone.now():  # before the start, the seat goes back to the waiting list
+    if not enrolment.session.has_started:  # before the start, the seat goes back to the waiting list
         raise FormationError(_("The session has not started yet: cancel the enrolment instead, so that the seat "
                                "goes to the first on the waiting list."))
     before = enrolment.status

@@ -32,11 +32,6 @@ from formation.services.common import convoke_if_due, is_training_staff, locked_
 S = Session.Status
 
 
-def has_started(session: Session) -> bool:
-    """The first half-day has begun: a seat freed from now on is no longer anyone's to take."""
-    return session.starts_at is not None and session.starts_at <= timezone.now()
-
-
 def fill_free_seats(session: Session) -> list[Enrolment]:
     """Give free seats to the waiting list in order of enrolment, then set open/full. Needs the seat lock.
 
@@ -44,7 +39,7 @@ def fill_free_seats(session: Session) -> list[Enrolment]:
     marked absent from every half-day at completion)."""
     free = session.capacity - session.enrolments.confirmed().count()
     promoted = []
-    if free > 0 and session.status in Session.ENROLLING_STATUSES + (S.CONFIRMED,) and not has_started(session):
+    if free > 0 and session.status in Session.ENROLLING_STATUSES + (S.CONFIRMED,) and not session.has_started:
         now = timezone.now()
         for enrolment in session.enrolments.waitlisted().order_by("enrolled_at", "pk")[:free]:
             enrolment.status, enrolment.promoted_at = Enrolment.Status.CONFIRMED, now
@@ -240,7 +235,7 @@ def _may_cancel(user, enrolment: Enrolment) -> bool:
 def cancellation_refusal(session: Session, by) -> str | None:
     """Why this user may no longer cancel an enrolment of the session, or None. Once the first half-day has
     started, member HR report an abandonment instead; training staff still may (their call)."""
-    if has_started(session) and not is_training_staff(by):
+    if session.has_started and not is_training_staff(by):
         return _("The session has started: report the trainee's abandonment to the training team instead.")
     return None
 

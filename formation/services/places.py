@@ -50,6 +50,6 @@ def trainer_edited(*, trainer: Trainer, fields: list[str], by) -> int:
     printed = sorted(TRAINER_PRINTED.intersection(fields))
     if not printed:
         return 0
-    count = _resequence(Session.objects.filter(pk__in=trainer.sessions.values("pk")))
+    count = _resequence(trainer.sessions.all())
     audit.record(by, "formation.trainer.sessions_resequenced", trainer, {"fields": printed, "sessions": count})
     return count
