@@ -25,6 +25,7 @@ def search_words(queryset, fields: tuple[str, ...], value: str):
 
 
 class EmployeeFilter(ListFilterSet):
+    form_is_fixed = True
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     population = django_filters.ChoiceFilter(label=_("Population"), choices=Population.choices)
     contract_type = django_filters.ChoiceFilter(label=_("Contract"), choices=ContractType.choices)

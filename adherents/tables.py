@@ -38,11 +38,10 @@ class EmployeeTable(ListTable):
         base = escape(reverse("adherents:employees", args=[self.organisation_id]))
         edit = escape(gettext("Edit"))
         rows = []
-        for row in self.paginated_rows:
-            e = row.record
-            cells = (e.last_name, e.first_name, populations[e.population], e.contract_type, e.job_title,
-                     e.email, e.mobile_display)
-            html = "".join(f"<td>{escape(value)}</td>" for value in cells)
+        for e in self.paginated_records():
+            html = (f"<td>{escape(e.last_name)}</td><td>{escape(e.first_name)}</td>"
+                    f"<td>{escape(populations[e.population])}</td><td>{escape(e.contract_type)}</td>"
+                    f"<td>{escape(e.job_title)}</td><td>{escape(e.email)}</td><td>{escape(e.mobile_display)}</td>")
             if self.may_edit:
                 html += (f'<td><a class="btn btn-sm btn-outline-secondary" href="{base}{e.pk}/modifier/">'
                          f"{edit}"

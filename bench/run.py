@@ -4,7 +4,7 @@ Each benchmark prints ratios against a baseline measured in the same run (the ma
 and noisy: only ratios of medians mean something). Runs on a throwaway PostgreSQL cluster when
 initdb and pg_ctl exist (with PostgreSQL's default durability: a commit waits for the disk), else
 on a temporary SQLite file, with a throwaway Redis as the shared cache
-when redis-server exists (sessions then come from the cache, as in production). Exit status 1 when a
+when redis-server exists (as in production with several web processes). Exit status 1 when a
 limit is exceeded.
 
     python bench/run.py                 # every benchmark
@@ -49,7 +49,7 @@ def benchmarks(selected: list[str]):
 
 @contextlib.contextmanager
 def shared_cache():
-    """A Redis cache, as production runs with several web processes (README): sessions come from it."""
+    """A Redis cache, as production runs with several web processes (README)."""
     if os.environ.get("DJANGO_CACHE_URL") or not redisserver.available():
         yield os.environ.get("DJANGO_CACHE_URL", "")
     else:

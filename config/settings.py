@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "adherents.auth.SessionUserMiddleware",  # Django's, taking the user read with the session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -105,9 +105,9 @@ CACHES = {
     "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout",
                "OPTIONS": {"MAX_ENTRIES": 5000}},
 }
-# With a shared cache, sessions are read from it and written through to the database: no query per page
-# to find them. Not with each process's own memory: a logout would not reach the other processes' copies.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+# Sessions live in the database, each read in the same query as the person logged in with it (adherents/sessions.py):
+# one round trip a page to know who is asking, where a cached session and then the person took two.
+SESSION_ENGINE = "adherents.sessions"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -108,3 +108,4 @@ class OutgoingEmailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "key", "subject", "sent_at")
     list_filter = ("kind",)
     search_fields = ("subject", "key")
+

@@ -8,6 +8,7 @@ from core.models import AuditEntry
 
 
 class AuditEntryFilter(ListFilterSet):
+    form_is_fixed = True
     action = django_filters.CharFilter(label=_("Action"), method="search_action", max_length=100)
     actor = django_filters.CharFilter(label=_("By"), field_name="actor__username", lookup_expr="icontains", max_length=150)
     object_repr = django_filters.CharFilter(label=_("Object"), lookup_expr="icontains", max_length=255)

@@ -1,8 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import STAFF_ROLES, Role
@@ -23,6 +28,23 @@ class User(AbstractUser):
     @property
     def is_coorace_staff(self) -> bool:
         return self.role in STAFF_ROLES or self.is_superuser
+
+
+class LoginSession(AbstractBaseSession):
+    """A visitor's session, with the logged-in person as a column of its own: a page reads the session and the
+    person in one query (adherents/sessions.py), and a deleted person's sessions go with them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+
+    def __str__(self) -> str:
+        # Never the key, which is what the browser shows to be logged in (the admin lists a deleted user's sessions).
+        return gettext("Session until %(date)s") % {
+            "date": date_format(timezone.localtime(self.expire_date), "SHORT_DATETIME_FORMAT")}
+
+    @classmethod
+    def get_session_store_class(cls):
+        return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
 
 class AuditEntry(models.Model):

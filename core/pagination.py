@@ -62,4 +62,10 @@ class CountInPageQuery:
         paginator.count = records[0].total_rows if records else 0
         self.paginator = paginator
         self.page = Page(BoundRows(records, table=self), number, paginator)
+        self.page_records = records
         return self
+
+    def paginated_records(self):
+        """The records of the page shown, for a render_body that draws them itself (no row objects needed)."""
+        records = getattr(self, "page_records", None)
+        return records if records is not None else [row.record for row in self.paginated_rows]

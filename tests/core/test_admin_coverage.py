@@ -9,10 +9,19 @@ from core.models import AuditEntry
 from tests.factories import DelegationFactory
 
 PROJECT_APPS = ("core", "adherents", "catalogue", "formation", "mutualisation")
+# A session's key is what its browser shows to be logged in: the admin's links and history would show every key.
+NOT_IN_THE_ADMIN = {"core.LoginSession"}
 
 
 def project_models():
-    return [model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()]
+    return [model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()
+            if model._meta.label not in NOT_IN_THE_ADMIN]
+
+
+def test_sessions_are_not_in_the_admin():
+    from core.models import LoginSession
+
+    assert LoginSession not in admin.site._registry
 
 
 def test_every_model_of_the_project_is_in_the_admin():

@@ -99,10 +99,9 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler():
     assert seen["ledger_prepared"] is False
 
 
-def test_sessions_are_cached_only_in_a_shared_cache():
-    assert settings_seen_with()["sessions"] == "django.contrib.sessions.backends.db"
-    shared = settings_seen_with(DJANGO_CACHE_URL="redis://127.0.0.1:6379/1")
-    assert shared["sessions"] == "django.contrib.sessions.backends.cached_db"
+def test_sessions_are_read_from_the_database_with_the_user_whatever_the_cache():
+    assert settings_seen_with()["sessions"] == "adherents.sessions"
+    assert settings_seen_with(DJANGO_CACHE_URL="redis://127.0.0.1:6379/1")["sessions"] == "adherents.sessions"
 
 
 def test_debug_is_off_unless_the_environment_turns_it_on():

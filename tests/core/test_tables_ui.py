@@ -1,13 +1,14 @@
-"""The house table's header row and pagination, drawn in Python (core/templatetags/tables_ui.py)."""
+"""The house list's filter form, header row and pagination, drawn in Python (core/templatetags/tables_ui.py)."""
 
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
+from core.filters import AuditEntryFilter
 from core.models import AuditEntry
 from core.pagination import ForgivingPaginator
 from core.tables import AuditEntryTable
-from core.templatetags.tables_ui import header_row, page_window, pagination
+from core.templatetags.tables_ui import empty_filter_form, filter_form, filter_form_markup, header_row, page_window, pagination
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,69 @@ def test_a_single_page_has_no_pagination():
 ])
 def test_the_window_of_page_numbers(number, last, expected):
     assert page_window(number, last) == expected
+
+
+def test_a_label_changed_on_one_table_is_drawn_though_another_was_drawn_before():
+    first, request = table_for("")
+    assert "Action" in header_row(first, request)
+    second, _request = table_for("")
+    second.columns["action"].column.verbose_name = "Geste"
+    assert "Geste" in header_row(second, request)
+    third, _request = table_for("")
+    assert "Geste" not in header_row(third, request)
+
+
+def test_headers_follow_the_language():
+    table, request = table_for("")
+    with translation.override("fr"):
+        french = header_row(table, request)
+    with translation.override("en"):
+        english = header_row(table, request)
+    assert "Données" in french and "Data" in english and "Données" not in english
+
+
+def fixed_filters(query: str):
+    request = RequestFactory().get(f"/journal/{query}")
+    return AuditEntryFilter(request.GET or None, queryset=AuditEntry.objects.all(), request=request), request
+
+
+def test_an_empty_fixed_form_is_drawn_once_per_language_and_address():
+    empty_filter_form.cache_clear()
+    filters, request = fixed_filters("")
+    with translation.override("fr"):
+        french = filter_form(filters, request)
+        assert filter_form(fixed_filters("")[0], request) == french
+    with translation.override("en"):
+        english = filter_form(filters, request)
+    assert empty_filter_form.cache_info().hits == 1 and empty_filter_form.cache_info().misses == 2
+    assert 'href="/journal/">Effacer</a>' in french and ">Clear</a>" in english
+    with translation.override("fr"):
+        assert french == filter_form_markup(filters.form, "/journal/")
+
+
+def test_a_filled_form_is_drawn_with_its_values_and_its_reasons():
+    empty_filter_form.cache_clear()
+    filters, request = fixed_filters("?action=inscription&after=pas-une-date")
+    filters.is_valid()
+    with translation.override("fr"):
+        html = filter_form(filters, request)
+    assert empty_filter_form.cache_info().currsize == 0
+    assert 'value="inscription"' in html
+    assert 'aria-describedby="id_after_errors"' in html and 'id="id_after_errors"' in html
+
+
+def test_a_form_whose_choices_are_read_each_time_is_never_kept():
+    from catalogue.filters import CourseFilter
+    from catalogue.models import Course
+
+    empty_filter_form.cache_clear()
+    request = RequestFactory().get("/catalogue/")
+    filter_form(CourseFilter(None, queryset=Course.objects.all(), request=request), request)
+    assert empty_filter_form.cache_info().currsize == 0
+
+
+def test_the_page_s_records_are_those_of_its_rows_when_the_page_is_past_the_end():
+    table, _request = table_for("?page=99", entries=12)
+    assert table.page.number == 3
+    assert table.paginated_records() == [row.record for row in table.paginated_rows]
+    assert len(table.paginated_records()) == 2
