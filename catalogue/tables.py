@@ -105,8 +105,8 @@ class CourseTable(ListTable, CourseColumns):
     def render_body(self) -> SafeString:
         shown = [column.name for column in self.columns]
         rows = []
-        for row in self.paginated_rows:
-            cells = self.cells(row.record)
+        for record in self.paginated_records():
+            cells = self.cells(record)
             rows.append(f"<tr>{''.join(cells[name] for name in shown)}</tr>")
         return mark_safe("".join(rows))  # noqa: S308 -- every value is escaped in cells()
 
