@@ -177,8 +177,10 @@ PERMANENT_CONTRACTS = frozenset({ContractType.CDI, ContractType.CDD, ContractTyp
 
 
 class EmployeeQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(archived_at__isnull=True)
+    def active(self, **conditions):
+        """The employees not archived, and matching `conditions` (in the same filter(): a page's list is built
+        on every visit, and each filter() costs a copy of the query)."""
+        return self.filter(archived_at__isnull=True, **conditions)
 
 
 mobile_validator = RegexValidator(
@@ -231,7 +233,7 @@ class Employee(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return full_name(self.first_name, self.last_name)
 
     @property
     def population_label(self) -> str:
@@ -239,11 +241,20 @@ class Employee(models.Model):
 
     @property
     def mobile_display(self) -> str:
-        """'+33612345678' shown as '06 12 34 56 78'; other numbers as stored."""
-        if self.mobile.startswith("+33") and len(self.mobile) == 12:
-            digits = "0" + self.mobile[3:]
-            return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
-        return self.mobile
+        return mobile_for_display(self.mobile)
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """How an employee is named on screen (also for a list's rows read without their model)."""
+    return f"{first_name} {last_name}"
+
+
+def mobile_for_display(mobile: str) -> str:
+    """'+33612345678' shown as '06 12 34 56 78'; other numbers as stored."""
+    if mobile.startswith("+33") and len(mobile) == 12:
+        digits = "0" + mobile[3:]
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return mobile
 
 
 # What HR may set on an employee, by form or by CSV import (the organisation and archiving aside).

@@ -1,18 +1,19 @@
 from html import escape
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from adherents.models import Employee, Organisation, Population
+from adherents.models import Employee, Organisation, Population, full_name, mobile_for_display
+from core.addresses import address_of
 from core.declarations import ListTable
 
 
 class EmployeeTable(ListTable):
     """Columns, sorting and export come from django-tables2; the rows of a page are drawn in
-    Python by render_body, many times cheaper than rendering each cell through a column."""
+    Python by render_body, many times cheaper than rendering each cell through a column, from the
+    page's fields read as dictionaries (page_fields: core/pagination.py)."""
 
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
 
@@ -20,6 +21,8 @@ class EmployeeTable(ListTable):
         model = Employee
         fields = ("last_name", "first_name", "population", "contract_type", "job_title", "email", "mobile")
         order_by = ("last_name", "first_name")
+
+    page_fields = (*Meta.fields, "pk")
 
     def __init__(self, *args, organisation_id: int, may_edit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,18 +37,20 @@ class EmployeeTable(ListTable):
 
     def render_body(self) -> SafeString:
         populations = {value: str(label) for value, label in Population.choices}
-        # One reverse() and one translation for the page rather than one per row.
-        base = escape(reverse("adherents:employees", args=[self.organisation_id]))
+        # One address and one translation for the page rather than one per row.
+        base = escape(address_of("adherents:employees", self.organisation_id))
         edit = escape(gettext("Edit"))
         rows = []
         for e in self.paginated_records():
-            html = (f"<td>{escape(e.last_name)}</td><td>{escape(e.first_name)}</td>"
-                    f"<td>{escape(populations[e.population])}</td><td>{escape(e.contract_type)}</td>"
-                    f"<td>{escape(e.job_title)}</td><td>{escape(e.email)}</td><td>{escape(e.mobile_display)}</td>")
+            html = (f"<td>{escape(e['last_name'])}</td><td>{escape(e['first_name'])}</td>"
+                    f"<td>{escape(populations[e['population']])}</td><td>{escape(e['contract_type'])}</td>"
+                    f"<td>{escape(e['job_title'])}</td><td>{escape(e['email'])}</td>"
+                    f"<td>{escape(mobile_for_display(e['mobile']))}</td>")
             if self.may_edit:
-                html += (f'<td><a class="btn btn-sm btn-outline-secondary" href="{base}{e.pk}/modifier/">'
+                html += (f'<td><a class="btn btn-sm btn-outline-secondary" href="{base}{e["pk"]}/modifier/">'
                          f"{edit}"
-                         f'<span class="visually-hidden"> {escape(str(e))}</span></a></td>')
+                         f'<span class="visually-hidden"> {escape(full_name(e["first_name"], e["last_name"]))}</span>'
+                         "</a></td>")
             rows.append(f"<tr>{html}</tr>")
         return mark_safe("".join(rows))  # noqa: S308 -- every value above is escaped
 

@@ -84,7 +84,7 @@ class EmployeeListView(OrganisationMixin, FilteredTableView):
 
     def get_queryset(self):
         # Only the columns shown and exported: an adaptation need is read on the employee's own page, not listed.
-        return Employee.objects.active().filter(organisation_id=self.organisation.pk).only(*EmployeeTable.Meta.fields)
+        return Employee.objects.active(organisation_id=self.organisation.pk).only(*EmployeeTable.Meta.fields)
 
     def get_table_kwargs(self):
         return {

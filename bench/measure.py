@@ -20,7 +20,7 @@ def median_seconds(action: Callable[[], object], *, repeat: int = 21, warmup: in
 
 
 def interleaved_medians(
-    subject: Callable[[], object], baseline: Callable[[], object], *, repeat: int = 21, warmup: int = 3
+    subject: Callable[[], object], baseline: Callable[[], object], *, repeat: int = 61, warmup: int = 5
 ) -> tuple[float, float]:
     """Median times of subject and baseline, run alternately so that machine noise hits both alike."""
     for _ in range(warmup):

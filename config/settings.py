@@ -102,7 +102,7 @@ CACHES = {
     "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # The layout's fixed parts, drawn once per language and per logged-in person in each process (core/layout.py).
-    "layout": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "layout",
+    "layout": {"BACKEND": "core.kept_objects.KeptObjectsCache", "LOCATION": "layout",
                "OPTIONS": {"MAX_ENTRIES": 5000}},
 }
 # Sessions live in the database, each read in the same query as the person logged in with it (adherents/sessions.py):

@@ -2,8 +2,7 @@
 
 Django's client builds a new redis.Redis object for each cache operation (about 0.2 ms, more than the
 network round trip itself); a redis.Redis object is thread-safe and takes a connection from its pool
-for each command, so one per pool serves every call. Used when DJANGO_CACHE_URL is set (sessions are
-read from the cache on every page).
+for each command, so one per pool serves every call. Used when DJANGO_CACHE_URL is set.
 """
 
 from django.core.cache.backends import redis as django_redis

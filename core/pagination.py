@@ -40,10 +40,15 @@ class CountInPageQuery:
     """Pagination reading a page and the total in one query (COUNT(*) OVER ()).
 
     A count query and a page query each scan the rows (at full scale, the catalogue's main cost). A page
-    number past the end (or below 1) falls back to the usual count, and the paginator's correction.
+    number out of range gets the paginator's correction (ForgivingPaginator: the last page), the rows counted.
+
+    A table whose render_body draws its rows itself may name the fields it reads in `page_fields` (the model's
+    own fields, or "pk"): the page is then read as dictionaries (`.values()`), not model instances. Building 25
+    instances cost about 0.15 ms, 3 % of the employee list's time.
     """
 
     LAST_OFFSET = 2**31
+    page_fields: tuple[str, ...] | None = None
 
     def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
         self.data.data = ordered_to_the_row(self.data.data)
@@ -52,20 +57,42 @@ class CountInPageQuery:
             number = int(page)
         except (TypeError, ValueError):
             number = 1
-        start = (number - 1) * paginator.per_page
-        # An offset no list can reach (nor a database integer hold) is a page past the end.
-        records = [] if number < 1 or start > self.LAST_OFFSET else list(
-            self.data.data.annotate(total_rows=Window(Count("pk")))[start:start + paginator.per_page]
-        )
-        if not records and number != 1:
-            return super().paginate(paginator_class, per_page, page, *args, **kwargs)
-        paginator.count = records[0].total_rows if records else 0
+        records = self.records_of_page(number, paginator.per_page)
+        if records:
+            paginator.count = self.total_of(records[0])
+        elif number == 1:
+            paginator.count = 0
+        else:  # past the end, or below 1: the paginator's correction (or its error), counting the rows
+            number = paginator.validate_number(number)
+            records = self.records_of_page(number, paginator.per_page)
         self.paginator = paginator
         self.page = Page(BoundRows(records, table=self), number, paginator)
         self.page_records = records
         return self
 
-    def paginated_records(self):
-        """The records of the page shown, for a render_body that draws them itself (no row objects needed)."""
+    def records_of_page(self, number: int, per_page: int) -> list:
+        start = (number - 1) * per_page
+        # An offset no list can reach (nor a database integer hold) is a page past the end.
+        if number < 1 or start > self.LAST_OFFSET:
+            return []
+        total = Window(Count("pk"))
+        if self.page_fields is None:
+            rows = self.data.data.annotate(total_rows=total)
+        else:
+            rows = self.data.data.values(*self.page_fields, total_rows=total)
+        return list(rows[start : start + per_page])
+
+    def total_of(self, record) -> int:
+        return record["total_rows"] if self.page_fields is not None else record.total_rows
+
+    def paginated_records(self) -> list:
+        """The records of the page shown (dictionaries when the table names its `page_fields`), for a render_body
+        that draws them itself: no row objects needed."""
         records = getattr(self, "page_records", None)
-        return records if records is not None else [row.record for row in self.paginated_rows]
+        if records is not None:
+            return records
+        # Not paginated here (every row, or django-tables2's own pagination): model instances.
+        records = [row.record for row in self.paginated_rows]
+        if self.page_fields is not None:
+            return [{name: getattr(record, name) for name in self.page_fields} for record in records]
+        return records

@@ -80,10 +80,31 @@ def header_label(table, column) -> str:
     return label
 
 
+# (table class, language, sort parameter, order, shown columns and whether each sorts) → (their own verbose_names when
+# drawn, the header row): the header row of a list opened without a query string.
+HEADER_ROWS: dict[tuple, tuple] = {}
+
+
 def header_row(table, request) -> SafeString:
+    """The header row. A list opened without a query string (most visits) shows the same one every time: it is drawn
+    once per language, order and columns shown for each table class, and again when a table was given other labels.
+    With a query string, its sort links keep the other parameters: drawn each time."""
+    if request.GET:
+        return drawn_header_row(table, request)
+    columns = list(table.columns)
+    key = (type(table), get_language(), table.prefixed_order_by_field, str(table.order_by),
+           tuple((column.name, column.orderable) for column in columns))
+    declared = tuple(column.column.verbose_name for column in columns)
+    known = HEADER_ROWS.get(key)
+    if known is None or any(label is not kept for label, kept in zip(declared, known[0], strict=True)):
+        known = HEADER_ROWS[key] = (declared, drawn_header_row(table, request, columns))
+    return known[1]
+
+
+def drawn_header_row(table, request, columns=None) -> SafeString:
     sort_link = LinkMaker(request, table.prefixed_order_by_field)
     cells = []
-    for column in table.columns:
+    for column in table.columns if columns is None else columns:
         url = sort = None
         if column.orderable:
             url = sort_link(column.order_by_alias.next)

@@ -3,7 +3,10 @@ from html import escape
 
 from django import forms, template
 from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+from core import layout
+from core.addresses import address_of
 
 register = template.Library()
 THOUSANDS = "\u202f"  # narrow no-break space, as French typography wants
@@ -100,6 +103,17 @@ def navigation_items(context) -> str:
         items.append(f'<li class="nav-item"><a class="nav-link{current}" href="{escape(link.url)}">'
                      f"{escape(str(link.label))}</a></li>")
     return mark_safe("".join(items))  # noqa: S308 -- links and labels escaped above
+
+
+@register.simple_tag(takes_context=True)
+def user_menu(context) -> SafeString:
+    return layout.user_menu(context["request"], context["user"])
+
+
+@register.simple_tag
+def address(viewname: str, *args) -> str:
+    """{% url %}, with the address kept once reversed (core/addresses.py)."""
+    return address_of(viewname, *args)
 
 
 @register.filter

@@ -37,6 +37,16 @@ class TestEmployeeList:
         found = hr_client.get(employees_url(organisation, q="perman")).content.decode()
         assert "Permanent" in found and "Insere" not in found
 
+    def test_each_row_shows_the_employee_the_mobile_as_dialled_and_a_link_naming_them(self, hr_client, organisation):
+        awa = EmployeeFactory(organisation=organisation, last_name="Diallo & Fils", first_name="Awa",
+                              population="insertion", contract_type="CDDI", job_title="Agente d’entretien",
+                              email="awa@example.org", mobile="+33612345678")
+        page = hr_client.get(employees_url(organisation)).content.decode()
+        assert ("<td>Diallo &amp; Fils</td><td>Awa</td><td>salarié en parcours</td><td>CDDI</td>"
+                "<td>Agente d’entretien</td><td>awa@example.org</td><td>06 12 34 56 78</td>") in page
+        edit = reverse("adherents:employee_update", args=[organisation.pk, awa.pk])
+        assert (f'href="{edit}">Modifier<span class="visually-hidden"> Awa Diallo &amp; Fils</span></a>') in page
+
     def test_bad_filter_values_give_an_empty_page_not_an_error(self, hr_client, organisation):
         EmployeeFactory(organisation=organisation, last_name="Diallo")
         response = hr_client.get(employees_url(organisation, population="martian", page=999999, q="x" * 10000))

@@ -41,3 +41,23 @@ class TestGoodStanding:
         assert organisation.is_in_good_standing(datetime.date(2027, 1, 1)) is False
         in_standing = Organisation.objects.in_good_standing(datetime.date(2026, 6, 1))
         assert (organisation in in_standing) is expected
+
+
+@pytest.mark.django_db
+def test_active_employees_leave_out_those_archived_and_keep_to_the_conditions(organisation, other_organisation):
+    from adherents.models import Employee
+
+    kept = EmployeeFactory(organisation=organisation)
+    EmployeeFactory(organisation=organisation, archived_at="2026-01-01T00:00Z")
+    EmployeeFactory(organisation=other_organisation)
+    assert list(Employee.objects.active(organisation_id=organisation.pk)) == [kept]
+    assert Employee.objects.active().count() == 2
+
+
+def test_an_employee_s_name_and_mobile_read_the_same_with_or_without_the_model():
+    from adherents.models import Employee, full_name, mobile_for_display
+
+    employee = Employee(first_name="Awa", last_name="Diallo", mobile="+33612345678")
+    assert str(employee) == full_name("Awa", "Diallo") == "Awa Diallo"
+    assert employee.mobile_display == mobile_for_display("+33612345678") == "06 12 34 56 78"
+    assert mobile_for_display("+3225551234") == "+3225551234"  # not a French mobile: as stored

@@ -74,3 +74,12 @@ def test_settings_without_the_layout_cache_can_still_be_changed():
             assert settings.STATIC_URL == "/elsewhere/"
         assert "layout" not in settings.CACHES
     assert "layout" in settings.CACHES
+
+
+def test_the_person_s_menu_escapes_their_name_and_speaks_french():
+    user = UserFactory(first_name="<Alice>", last_name="& Co", role=Role.FINANCE)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    assert "&lt;Alice&gt; &amp; Co" in page and "<Alice>" not in page
+    assert ">Changer mon mot de passe</a>" in page and ">Se déconnecter</button>" in page

@@ -16,9 +16,15 @@ def entries():
     AuditEntry.objects.bulk_create(AuditEntry(action=f"test.{n:02d}") for n in range(30))
 
 
-def paginated(page, per_page=10):
-    table = AuditEntryTable(AuditEntry.objects.order_by("action"))
+def paginated(page, per_page=10, table_class=AuditEntryTable):
+    table = table_class(AuditEntry.objects.order_by("action"))
     return table.paginate(ForgivingPaginator, per_page=per_page, page=page)
+
+
+class EntriesByField(AuditEntryTable):
+    """A table whose render_body would read only these fields: its page is read as dictionaries."""
+
+    page_fields = ("action", "pk")
 
 
 @pytest.mark.usefixtures("entries")
@@ -75,3 +81,25 @@ class TestRowsThatTie:
 
         assert Delegation._meta.ordering == ["name"]
         assert ordered_to_the_row(Delegation.objects.all()).query.order_by == ("name", "pk")
+
+
+@pytest.mark.usefixtures("entries")
+class TestPageReadAsDictionaries:
+    def test_the_page_holds_the_fields_named_and_its_total_in_one_query(self):
+        with CaptureQueriesContext(connection) as queries:
+            table = paginated(2, table_class=EntriesByField)
+            records = table.paginated_records()
+        assert len(queries) == 1
+        assert [record["action"] for record in records] == [f"test.{n:02d}" for n in range(10, 20)]
+        assert set(records[0]) == {"action", "pk", "total_rows"}
+        assert table.paginator.count == 30 and table.page.number == 2
+
+    def test_a_page_past_the_end_shows_the_last_one_read_the_same_way(self):
+        table = paginated(99, table_class=EntriesByField)
+        assert table.page.number == 3 and table.paginator.count == 30
+        assert [record["action"] for record in table.paginated_records()] == [f"test.{n:02d}" for n in range(20, 30)]
+
+    def test_without_pagination_every_row_is_read_as_a_dictionary_too(self):
+        table = EntriesByField(AuditEntry.objects.order_by("action"))
+        records = table.paginated_records()
+        assert len(records) == 30 and records[0] == {"action": "test.00", "pk": records[0]["pk"]}

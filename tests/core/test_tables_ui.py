@@ -84,6 +84,23 @@ def test_headers_follow_the_language():
     assert "Données" in french and "Data" in english and "Données" not in english
 
 
+def test_the_header_row_of_a_list_opened_without_a_query_is_kept_per_order_and_columns(monkeypatch):
+    from core.templatetags import tables_ui
+
+    drawn = []
+    monkeypatch.setattr(tables_ui, "HEADER_ROWS", {})
+    monkeypatch.setattr(tables_ui, "drawn_header_row", lambda *args: drawn.append(args) or f"row {len(drawn)}")
+    first, request = table_for("")
+    assert header_row(first, request) == header_row(table_for("", entries=0)[0], request) == "row 1"
+    first.order_by = "-at"
+    assert header_row(first, request) == "row 2"  # another order: other marks and links
+    first.columns.hide("actor")
+    assert header_row(first, request) == "row 3"  # another set of columns
+    sorted_, sorted_request = table_for("?sort=action")
+    header_row(sorted_, sorted_request), header_row(sorted_, sorted_request)
+    assert len(drawn) == 5  # with a query string, drawn each time
+
+
 def fixed_filters(query: str):
     request = RequestFactory().get(f"/journal/{query}")
     return AuditEntryFilter(request.GET or None, queryset=AuditEntry.objects.all(), request=request), request
