@@ -1,9 +1,11 @@
 """Who may see which organisation: member HR only their own, COORACE staff every one."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import router
 from django.http import Http404
 
 from adherents.models import MemberUser, Organisation
+from adherents.rows import organisation_row
 from core.roles import Role
 
 
@@ -25,7 +27,9 @@ def organisation_of(user) -> Organisation:
 def organisation_for(user, pk: int) -> Organisation:
     """The organisation `pk` if this user may see it, else 404: another member's id reveals nothing."""
     if user.is_authenticated and user.is_coorace_staff:
-        organisation = Organisation.objects.select_related("delegation").filter(pk=pk).first()
+        # Read on every staff visit of an organisation's pages: one statement kept written (adherents/rows.py).
+        alias = router.db_for_read(Organisation)
+        organisation = organisation_row(alias).load(alias, pk)
     else:
         member = member_of(user)
         # A member's own organisation was loaded with the user (adherents.auth).

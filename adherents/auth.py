@@ -24,29 +24,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from adherents.models import Membership, MemberUser, Organisation
+from adherents.rows import Columns
 from core.models import LoginSession
-
-
-class Columns:
-    """One model's concrete columns in a joined row, and how to turn them back into an instance."""
-
-    def __init__(self, model, alias: str, connection):
-        self.model = model
-        fields = model._meta.concrete_fields
-        quote = connection.ops.quote_name
-        self.sql = ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
-        self.width = len(fields)
-        self.converters = []
-        for position, field in enumerate(fields):
-            column = field.get_col(alias)
-            for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-                self.converters.append((position, converter, column))
-
-    def instance(self, alias: str, connection, values: tuple):
-        values = list(values)
-        for position, converter, column in self.converters:
-            values[position] = converter(values[position], column, connection)
-        return self.model.from_db(alias, None, values)
 
 
 class UserRow:
