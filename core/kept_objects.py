@@ -1,9 +1,9 @@
 """A process's memory cache that keeps the objects themselves: for the layout's drawn fragments (core/layout.py).
 
 Django's LocMemCache pickles every value on the way in and unpickles it on the way out (so that nobody changes
-what the next caller gets), and checks every key character by character for memcached. The layout's fragments are
-strings, which nobody can change, under keys made by Django's {% cache %} tag (a name and an MD5 digest): a page
-reads four of them, and both steps cost about 1 % of the employee list's time. Not for mutable values.
+what the next caller gets), and checks every key character by character in case it were sent to memcached. The
+layout's fragments are strings, which nobody can change, kept in this process's memory only: a page reads three of
+them, and both steps cost about 1 % of the employee list's time. Not for mutable values.
 """
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -12,7 +12,7 @@ from django.core.cache.backends.locmem import LocMemCache
 
 class KeptObjectsCache(LocMemCache):
     def validate_key(self, key):
-        """The {% cache %} tag's keys are valid anywhere: nothing to check."""
+        """Keys never leave this process's memory: nothing to check."""
 
     def get(self, key, default=None, version=None):
         key = self.make_key(key, version=version)
