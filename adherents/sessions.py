@@ -1,5 +1,5 @@
 """The session engine: Django's database sessions (core.LoginSession), each read in the same query as the person
-logged in with it, their organisation and its standing this year (adherents.auth.UserRow).
+logged in with it, their organisation and its standing this year (adherents.rows.UserRow).
 
 A page used to read the session (from the shared cache or the database), then the person: two round trips
 before anything else, each costing more than the query itself when the server has been idle a moment. The
@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from django.utils import timezone
 
-from adherents.auth import user_row
+from adherents.rows import user_row
 from core.models import LoginSession
 
 

@@ -89,9 +89,9 @@ def header_row(table, request) -> SafeString:
     """The header row. A list opened without a query string (most visits) shows the same one every time: it is drawn
     once per language, order and columns shown for each table class, and again when a table was given other labels.
     With a query string, its sort links keep the other parameters: drawn each time."""
-    if request.GET:
-        return drawn_header_row(table, request)
     columns = list(table.columns)
+    if request.GET:
+        return drawn_header_row(table, request, columns)
     key = (type(table), get_language(), table.prefixed_order_by_field, str(table.order_by),
            tuple((column.name, column.orderable) for column in columns))
     declared = tuple(column.column.verbose_name for column in columns)
@@ -101,10 +101,10 @@ def header_row(table, request) -> SafeString:
     return known[1]
 
 
-def drawn_header_row(table, request, columns=None) -> SafeString:
+def drawn_header_row(table, request, columns: list) -> SafeString:
     sort_link = LinkMaker(request, table.prefixed_order_by_field)
     cells = []
-    for column in table.columns if columns is None else columns:
+    for column in columns:
         url = sort = None
         if column.orderable:
             url = sort_link(column.order_by_alias.next)
